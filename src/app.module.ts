@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { DomainExceptionFilter } from './common/filters/domain-exception.filter';
+import { ThrottlingModule } from './common/throttling/throttling.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LegacyModule } from './legacy/legacy.module';
+import { UploadModule } from './upload/upload.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    ScheduleModule.forRoot(),
+    ThrottlingModule,
+    ServeStaticModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [
+        { rootPath: config.clientDir, exclude: ['/api/{*path}', '/healthz', '/livez', '/upload', '/result/{*path}'] },
+      ],
+    }),
+    UploadModule,
+    JobsModule,
+    LegacyModule,
+    HealthModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
+})
+export class AppModule {}

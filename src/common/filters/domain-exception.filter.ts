@@ -1,0 +1,89 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ModelNotReadyError } from '../../inference/errors/model-not-ready.error';
+import {
+  JobExpiredError,
+  JobFailedError,
+  JobNotFoundError,
+  QueueFullError,
+} from '../../jobs/errors/job.errors';
+import {
+  ImageTooLargeError,
+  InvalidImageError,
+  UnsupportedImageError,
+} from '../../upload/errors/image.errors';
+import {
+  EmptyFilenameError,
+  MalformedUploadError,
+  NoFileError,
+  UploadTooLargeError,
+} from '../../upload/errors/upload.errors';
+import { RateLimitedError } from '../errors/rate-limited.error';
+import type { ErrorResponse } from './error-response';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+const DOMAIN_ERRORS: [ErrorClass, number, string][] = [
+  [NoFileError, 400, 'no_file'],
+  [EmptyFilenameError, 400, 'empty_filename'],
+  [MalformedUploadError, 400, 'malformed_upload'],
+  [InvalidImageError, 400, 'invalid_image'],
+  [UploadTooLargeError, 413, 'upload_too_large'],
+  [ImageTooLargeError, 413, 'image_too_large'],
+  [UnsupportedImageError, 415, 'unsupported_image'],
+  [JobNotFoundError, 404, 'not_found'],
+  [JobExpiredError, 410, 'expired'],
+  [RateLimitedError, 429, 'rate_limited'],
+  [QueueFullError, 503, 'queue_full'],
+  [ModelNotReadyError, 503, 'model_not_ready'],
+];
+
+/** Maps domain errors, Nest's HTTP exceptions and anything unexpected to one JSON shape. */
+@Catch()
+export class DomainExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(DomainExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    const req = http.getRequest<Request>();
+    const body = this.toBody(exception, req);
+    if ('retryAfterSeconds' in (exception as object)) {
+      res.setHeader('Retry-After', String((exception as { retryAfterSeconds: number }).retryAfterSeconds));
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, req: Request): ErrorResponse {
+    if (exception instanceof JobFailedError) {
+      // A job that failed because of its input is the client's problem; anything else is ours.
+      const statusCode = exception.reason === 'invalid_image' ? 422 : 500;
+      return { statusCode, code: 'job_failed', reason: exception.reason, error: exception.message };
+    }
+    const known = DOMAIN_ERRORS.find(([type]) => exception instanceof type);
+    if (known) return { statusCode: known[1], code: known[2], error: (exception as Error).message };
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      return { statusCode, code: codeFor(statusCode), error: httpMessage(exception) };
+    }
+    this.logger.error(
+      `Unhandled error on ${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`,
+    );
+    return { statusCode: 500, code: 'internal', error: 'Internal server error' };
+  }
+}
+
+function codeFor(status: number): string {
+  return (HttpStatus[status] ?? 'error').toLowerCase();
+}
+
+function httpMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+}

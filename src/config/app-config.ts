@@ -1,0 +1,122 @@
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  DEFAULT_MODEL_ID,
+  MODEL_CATALOG,
+  ModelContract,
+  findCatalogModel,
+} from '../inference/model/model-catalog';
+import { Env, EnvReader } from './env-parsers';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ModelConfig {
+  /** Catalog id of the model to serve when MODEL_PATH is not set. */
+  id: string;
+  /** An explicit ONNX file; skips the catalog lookup and any download. */
+  path?: string;
+  dir: string;
+  /** Mirror URL / digest overriding the catalog's, e.g. for an internal artifact store. */
+  url?: string;
+  sha256?: string;
+  download: boolean;
+  downloadTimeoutMs: number;
+  contract: ModelContract;
+}
+
+/** The one typed configuration, read once from the environment at boot. */
+export class AppConfig {
+  readonly host!: string;
+  readonly port!: number;
+  readonly model!: ModelConfig;
+  readonly workers!: number;
+  readonly intraOpThreads!: number;
+  readonly queueMax!: number;
+  readonly jobTimeoutMs!: number;
+  readonly resultTtlSeconds!: number;
+  readonly resultsDir!: string;
+  readonly maxUploadBytes!: number;
+  readonly maxInputPixels!: number;
+  /** Uploads per minute per client IP, or null when limiting is off. */
+  readonly uploadRateLimit!: number | null;
+  readonly clientDir!: string;
+
+  static fromEnv(env: Env, cores = availableParallelism()): AppConfig {
+    return Object.assign(new AppConfig(), parse(new EnvReader(env), cores));
+  }
+}
+
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+function parse(env: EnvReader, cores: number): AppConfig {
+  const modelId = env.string('MODEL_NAME', DEFAULT_MODEL_ID);
+  const catalog = findCatalogModel(modelId);
+  if (!catalog) {
+    const known = MODEL_CATALOG.map((model) => model.id).join(', ');
+    env.problems.push(`MODEL_NAME="${modelId}" is not in the catalog (known: ${known}).`);
+  }
+  const contract = catalog?.contract ?? MODEL_CATALOG[0].contract;
+  const size = env.size('MODEL_INPUT_SIZE', {
+    width: contract.inputWidth,
+    height: contract.inputHeight,
+  });
+  const { workers, intraOpThreads } = threadSplit(env, cores);
+
+  const config: AppConfig = {
+    host: env.string('HOST', '0.0.0.0'),
+    port: env.int('PORT', 3000, 0, 65535),
+    model: {
+      id: modelId,
+      path: optionalPath(env.raw('MODEL_PATH')),
+      dir: resolve(env.string('MODELS_DIR', join(PROJECT_ROOT, 'models'))),
+      url: env.raw('MODEL_URL'),
+      sha256: env.sha256('MODEL_SHA256'),
+      download: env.bool('MODEL_DOWNLOAD', true),
+      downloadTimeoutMs: env.int('MODEL_DOWNLOAD_TIMEOUT_MS', 30_000, 1_000),
+      contract: {
+        inputWidth: size.width,
+        inputHeight: size.height,
+        normalization: env.oneOf('MODEL_NORMALIZATION', ['in-graph', 'imagenet'], contract.normalization),
+        channelOrder: env.oneOf('MODEL_CHANNEL_ORDER', ['rgb', 'bgr'], contract.channelOrder),
+        output: contract.output,
+      },
+    },
+    workers,
+    intraOpThreads,
+    queueMax: env.int('QUEUE_MAX', 32, 1, 100_000),
+    jobTimeoutMs: env.int('JOB_TIMEOUT_MS', 30_000, 100),
+    resultTtlSeconds: env.int('RESULT_TTL_SECONDS', 3600, 1),
+    resultsDir: resolve(env.string('RESULTS_DIR', join(tmpdir(), 'depthserve-results'))),
+    maxUploadBytes: env.int('MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024),
+    maxInputPixels: env.int('MAX_INPUT_PIXELS', 40_000_000, 1),
+    uploadRateLimit: env.rateLimit('UPLOAD_RATE_LIMIT', 60),
+    clientDir: resolve(env.string('CLIENT_DIR', join(PROJECT_ROOT, 'client'))),
+  };
+  if (env.problems.length > 0) throw new ConfigError(env.problems);
+  return config;
+}
+
+/**
+ * WORKERS x INTRA_OP_THREADS defaults to the core count so that a busy pool
+ * never oversubscribes the CPU; setting one derives the other.
+ */
+function threadSplit(env: EnvReader, cores: number) {
+  const workersSet = env.raw('WORKERS') !== undefined;
+  const threadsSet = env.raw('INTRA_OP_THREADS') !== undefined;
+  const workers = env.int('WORKERS', cores, 1, 256);
+  const fallbackThreads = workersSet ? Math.max(1, Math.floor(cores / workers)) : 1;
+  const intraOpThreads = env.int('INTRA_OP_THREADS', fallbackThreads, 1, 256);
+  if (threadsSet && !workersSet) {
+    return { workers: Math.max(1, Math.floor(cores / intraOpThreads)), intraOpThreads };
+  }
+  return { workers, intraOpThreads };
+}
+
+function optionalPath(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : resolve(value);
+}

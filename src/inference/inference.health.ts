@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { InferenceService } from './inference.service';
+
+@Injectable()
+export class InferenceHealthIndicator {
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  model(): HealthIndicatorResult {
+    const { phase, detail, model } = this.inference.modelState;
+    const data = {
+      name: model?.name ?? null,
+      sha256: model?.sha256 ?? null,
+      loaded: phase === 'ready',
+      phase,
+      message: detail,
+    };
+    const check = this.health.check('model');
+    return data.loaded ? check.up(data) : check.down(data);
+  }
+
+  workers(): HealthIndicatorResult {
+    const { count, alive } = this.inference.workers;
+    const check = this.health.check('workers');
+    return alive >= count && this.inference.ready ? check.up({ count, alive }) : check.down({ count, alive });
+  }
+}

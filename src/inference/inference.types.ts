@@ -1,0 +1,50 @@
+/**
+ * Plain data exchanged with the inference worker threads. No classes and no
+ * Nest types: everything here crosses a structured-clone boundary.
+ */
+import type { ModelContract } from './model/model-catalog';
+import type { HeatmapFormat } from './pipeline/postprocess';
+
+export interface WorkerConfig {
+  modelPath: string;
+  intraOpThreads: number;
+  contract: ModelContract;
+  maxInputPixels: number;
+}
+
+export interface ModelIo {
+  inputName: string;
+  outputName: string;
+  inputWidth: number;
+  inputHeight: number;
+}
+
+export type WorkerTask =
+  | { kind: 'warmup' }
+  | { kind: 'depth'; jobId: string; image: Uint8Array; format: HeatmapFormat };
+
+export interface WarmupResult {
+  kind: 'warmup';
+  threadId: number;
+  io: ModelIo;
+  loadMs: number;
+}
+
+export interface DepthResult {
+  kind: 'depth';
+  /** Encoded heatmap at the upright original's size. */
+  heatmap: Uint8Array;
+  format: HeatmapFormat;
+  width: number;
+  height: number;
+  /** Raw network output (relative inverse depth), row-major depthWidth x depthHeight. */
+  depth: Float32Array;
+  depthWidth: number;
+  depthHeight: number;
+  depthMin: number;
+  depthMax: number;
+  timings: { decodeMs: number; inferenceMs: number; postprocessMs: number };
+}
+
+/** Failures caused by the input itself, as opposed to the model or the worker. */
+export const INVALID_IMAGE_PREFIX = 'InvalidImage: ';

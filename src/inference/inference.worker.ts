@@ -1,0 +1,106 @@
+/**
+ * Piscina worker: one ONNX Runtime session per thread, loaded once. This file
+ * must not import Nest; it receives plain data and returns transferable buffers.
+ */
+import { performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import sharp from 'sharp';
+import type { DepthResult, ModelIo, WarmupResult, WorkerConfig, WorkerTask } from './inference.types';
+import { INVALID_IMAGE_PREFIX } from './inference.types';
+import { INFERNO } from './pipeline/colormap';
+import { depthRange, renderHeatmap, toLevels } from './pipeline/postprocess';
+import { decodeForModel, toInputTensor } from './pipeline/preprocess';
+import { sessionOptions } from './session-options';
+
+const config = workerData as WorkerConfig;
+
+// libvips' operation cache only grows memory in a long-lived server, and its
+// thread pool is process-wide: keep it at this worker's share of the cores.
+sharp.cache(false);
+sharp.concurrency(config.intraOpThreads);
+
+interface Loaded {
+  session: InferenceSession;
+  io: ModelIo;
+  loadMs: number;
+}
+
+// Started at import so that a replacement thread warms up before it is needed.
+const loaded: Promise<Loaded> = load();
+loaded.catch(() => undefined);
+
+async function load(): Promise<Loaded> {
+  const started = performance.now();
+  const session = await InferenceSession.create(config.modelPath, sessionOptions(config.intraOpThreads));
+  const io = describeIo(session);
+  const warm = new Float32Array(3 * io.inputWidth * io.inputHeight).fill(0.5);
+  await session.run({ [io.inputName]: new Tensor('float32', warm, [1, 3, io.inputHeight, io.inputWidth]) });
+  return { session, io, loadMs: performance.now() - started };
+}
+
+/** Input and output names come from the session; the spatial size too when it is static. */
+function describeIo(session: InferenceSession): ModelIo {
+  const [input] = session.inputMetadata;
+  const shape = input?.isTensor ? input.shape : [];
+  const staticDim = (dim: unknown) => (typeof dim === 'number' && dim > 0 ? dim : undefined);
+  const io = {
+    inputName: session.inputNames[0],
+    outputName: session.outputNames[0],
+    inputHeight: staticDim(shape[2]) ?? config.contract.inputHeight,
+    inputWidth: staticDim(shape[3]) ?? config.contract.inputWidth,
+  };
+  if (shape.length !== 4 || staticDim(shape[1]) !== 3) {
+    throw new Error(`Model input "${io.inputName}" has shape [${shape.join(',')}], expected [1,3,H,W].`);
+  }
+  return io;
+}
+
+async function depth(task: Extract<WorkerTask, { kind: 'depth' }>): Promise<DepthResult> {
+  const { session, io } = await loaded;
+  const contract = { ...config.contract, inputWidth: io.inputWidth, inputHeight: io.inputHeight };
+  const t0 = performance.now();
+  const decoded = await decodeForModel(task.image, contract, config.maxInputPixels).catch((error: Error) => {
+    throw new Error(`${INVALID_IMAGE_PREFIX}${error.message}`);
+  });
+  const input = new Tensor('float32', toInputTensor(decoded.rgb, contract), [1, 3, io.inputHeight, io.inputWidth]);
+  const t1 = performance.now();
+  const output = (await session.run({ [io.inputName]: input }))[io.outputName];
+  const t2 = performance.now();
+  const dims = output.dims;
+  const [depthHeight, depthWidth] = [dims[dims.length - 2], dims[dims.length - 1]];
+  // Copy out of ORT's buffer so the result can be transferred to the main thread.
+  const raw = new Float32Array(output.data as Float32Array);
+  const range = depthRange(raw);
+  const size = { depthWidth, depthHeight, width: decoded.width, height: decoded.height };
+  const heatmap = await renderHeatmap(toLevels(raw, range), size, INFERNO, task.format);
+  const t3 = performance.now();
+  return {
+    kind: 'depth',
+    heatmap: new Uint8Array(heatmap),
+    format: task.format,
+    width: decoded.width,
+    height: decoded.height,
+    depth: raw,
+    depthWidth,
+    depthHeight,
+    depthMin: range.min,
+    depthMax: range.max,
+    timings: { decodeMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
+  };
+}
+
+export default async function run(task: WorkerTask): Promise<unknown> {
+  if (task.kind === 'warmup') {
+    const { io, loadMs } = await loaded;
+    const result: WarmupResult = { kind: 'warmup', threadId, io, loadMs };
+    return result;
+  }
+  const result = await depth(task);
+  // Transfer, not copy, the two large buffers back to the main thread.
+  return move({
+    [transferableSymbol]: [result.heatmap.buffer, result.depth.buffer],
+    [valueSymbol]: result,
+  });
+}

@@ -1,0 +1,58 @@
+import { ints, mulberry32, OnnxGraphBuilder } from './onnx-graph-builder';
+
+/**
+ * Models with the official MiDaS small I/O contract ([1,3,H,W] RGB in [0,1]
+ * -> [1,H,W]) built by our own code, for tests and demos where the real
+ * weights cannot be downloaded. Their "depth" is meaningless but their
+ * shapes, names and opset match, so the whole pipeline is exercised.
+ */
+export interface SyntheticModelOptions {
+  width?: number;
+  height?: number;
+  /** Channels of the hidden 3x3 conv layers; more layers or channels = slower. */
+  hidden?: number;
+  layers?: number;
+  seed?: number;
+}
+
+const OPSET = 9;
+
+export function buildSyntheticDepthModel(opts: SyntheticModelOptions = {}): Uint8Array {
+  const { width = 256, height = 256, hidden = 8, layers = 1, seed = 42 } = opts;
+  const g = new OnnxGraphBuilder(mulberry32(seed));
+  let x = g.node('Relu', [g.conv('input', 3, hidden, 3)]);
+  for (let i = 1; i < layers; i++) x = g.node('Relu', [g.conv(x, hidden, hidden, 3)]);
+  x = g.node('Relu', [g.conv(x, hidden, 1, 1)]);
+  g.node('Squeeze', [x], [ints('axes', [1])]);
+  return g.build({
+    input: 'input',
+    inputShape: [1, 3, height, width],
+    output: 'depth',
+    outputShape: [1, height, width],
+    opset: OPSET,
+    docString: `synthetic depth model: ${layers} conv layers x ${hidden} channels, seed ${seed}`,
+  });
+}
+
+/**
+ * A 1x1 conv whose output is exactly weights . (r, g, b) of each input pixel.
+ * With [1, 0, 0] the "depth" is the red channel, which lets tests check
+ * channel order, [0,1] scaling, orientation and upsampling end to end.
+ */
+export function buildChannelProbeModel(
+  weights: [number, number, number],
+  size = { width: 256, height: 256 },
+): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  const x = g.conv('image', 3, 1, 1, weights);
+  g.node('Squeeze', [x], [ints('axes', [1])]);
+  return g.build({
+    input: 'image',
+    inputShape: [1, 3, size.height, size.width],
+    output: 'inverse_depth',
+    outputShape: [1, size.height, size.width],
+    opset: OPSET,
+    docString: `channel probe model: depth = ${weights.join(',')} . rgb`,
+  });
+}
+

@@ -1,0 +1,60 @@
+import sharp from 'sharp';
+import { applyLut, ColormapLut } from './colormap';
+
+export type HeatmapFormat = 'png' | 'jpeg';
+
+export interface DepthRange {
+  min: number;
+  max: number;
+}
+
+export function depthRange(depth: Float32Array): DepthRange {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const value of depth) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    throw new Error('The model produced a non-finite depth value.');
+  }
+  return { min, max };
+}
+
+/** Min-max normalises relative depth into 16-bit levels; a flat map becomes all zeros. */
+export function toLevels(depth: Float32Array, { min, max }: DepthRange): Uint16Array {
+  const levels = new Uint16Array(depth.length);
+  const span = max - min;
+  if (span <= 0) return levels;
+  const scale = 65535 / span;
+  for (let i = 0; i < depth.length; i++) levels[i] = Math.round((depth[i] - min) * scale);
+  return levels;
+}
+
+/**
+ * Upsamples the model-sized depth back to the photo's size with a bicubic
+ * kernel (as MiDaS does), colours it and encodes it. Normalising to 16-bit
+ * levels first keeps the upsampling smooth and clamps cubic overshoot.
+ */
+export async function renderHeatmap(
+  levels: Uint16Array,
+  size: { depthWidth: number; depthHeight: number; width: number; height: number },
+  lut: ColormapLut,
+  format: HeatmapFormat,
+): Promise<Uint8Array> {
+  const upsampled = await sharp(levels, {
+    raw: { width: size.depthWidth, height: size.depthHeight, channels: 1 },
+  })
+    .toColourspace('grey16')
+    .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
+    .raw({ depth: 'ushort' })
+    .toBuffer();
+  const full = new Uint16Array(upsampled.buffer, upsampled.byteOffset, upsampled.length / 2);
+  const rgb = applyLut(full, lut);
+  const image = sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } });
+  const encoded =
+    format === 'png'
+      ? await image.png({ compressionLevel: 6 }).toBuffer()
+      : await image.jpeg({ quality: 90, mozjpeg: false }).toBuffer();
+  return encoded;
+}

@@ -1,0 +1,63 @@
+import sharp from 'sharp';
+import type { ModelContract } from '../model/model-catalog';
+
+/** ImageNet statistics, used only for models whose graph does not normalise itself. */
+const IMAGENET_MEAN = [0.485, 0.456, 0.406];
+const IMAGENET_STD = [0.229, 0.224, 0.225];
+
+export interface DecodedInput {
+  /** Packed 8-bit RGB at the model's input size. */
+  rgb: Uint8Array;
+  /** Size of the upright original (after EXIF orientation), for upsampling the depth back. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes any accepted image into 8-bit sRGB at the model's input size:
+ * EXIF orientation applied, alpha flattened onto white, grey/CMYK/16-bit
+ * converted. The resize is a plain one (aspect ratio not kept), as the
+ * MiDaS small model expects.
+ */
+export async function decodeForModel(
+  bytes: Uint8Array,
+  contract: Pick<ModelContract, 'inputWidth' | 'inputHeight'>,
+  maxInputPixels: number,
+): Promise<DecodedInput> {
+  const image = sharp(bytes, { limitInputPixels: maxInputPixels, failOn: 'error', pages: 1 });
+  const meta = await image.metadata();
+  const { data } = await image
+    .autoOrient()
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .resize(contract.inputWidth, contract.inputHeight, { fit: 'fill', kernel: 'cubic' })
+    .removeAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { rgb: data, width: meta.autoOrient.width, height: meta.autoOrient.height };
+}
+
+/**
+ * Packed HWC RGB bytes -> planar NCHW float32. Values are scaled to [0,1];
+ * ImageNet mean/std is applied only when the model does not do it in-graph.
+ */
+export function toInputTensor(
+  rgb: Uint8Array,
+  contract: Pick<ModelContract, 'inputWidth' | 'inputHeight' | 'normalization' | 'channelOrder'>,
+): Float32Array {
+  const plane = contract.inputWidth * contract.inputHeight;
+  if (rgb.length !== plane * 3) {
+    throw new Error(`Expected ${plane * 3} RGB bytes, got ${rgb.length}.`);
+  }
+  const tensor = new Float32Array(plane * 3);
+  const order = contract.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const imagenet = contract.normalization === 'imagenet';
+  for (let c = 0; c < 3; c++) {
+    const src = order[c];
+    const scale = imagenet ? 1 / (255 * IMAGENET_STD[src]) : 1 / 255;
+    const offset = imagenet ? IMAGENET_MEAN[src] / IMAGENET_STD[src] : 0;
+    const base = c * plane;
+    for (let i = 0; i < plane; i++) tensor[base + i] = rgb[i * 3 + src] * scale - offset;
+  }
+  return tensor;
+}

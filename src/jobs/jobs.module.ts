@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { InferenceModule } from '../inference/inference.module';
+import { ResultsModule } from '../results/results.module';
+import { JobsController } from './jobs.controller';
+import { QueueHealthIndicator } from './jobs.health';
+import { JobsService } from './jobs.service';
+
+@Module({
+  imports: [InferenceModule, ResultsModule, TerminusModule],
+  controllers: [JobsController],
+  providers: [JobsService, QueueHealthIndicator],
+  exports: [JobsService, QueueHealthIndicator],
+})
+export class JobsModule {}

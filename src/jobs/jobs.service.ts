@@ -1,0 +1,128 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { InferenceService } from '../inference/inference.service';
+import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import { Job } from '../results/job.entity';
+import { isJobId } from '../results/result-files';
+import { ResultsStore } from '../results/results.store';
+import { JobExpiredError, JobFailedError, JobNotFoundError, QueueFullError } from './errors/job.errors';
+import { classifyFailure } from './job-classifier';
+
+interface Pending {
+  job: Job;
+  image: Uint8Array;
+}
+
+/**
+ * Admission, the FIFO queue and dispatch to the worker pool. At most
+ * QUEUE_MAX jobs are queued or running; at most one runs per worker, so a
+ * queued job's position is exact and a job starts the moment it is handed
+ * to the pool.
+ */
+@Injectable()
+export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
+  private readonly queue: Pending[] = [];
+  private running = 0;
+  /** Smoothed job duration, for an honest Retry-After. */
+  private averageJobMs = 1000;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly inference: InferenceService,
+    private readonly store: ResultsStore,
+  ) {}
+
+  /** Queued plus running jobs. */
+  get depth(): number {
+    return this.queue.length + this.running;
+  }
+
+  get capacity(): number {
+    return this.config.queueMax;
+  }
+
+  submit(image: Uint8Array, preferredFormat: HeatmapFormat): Job {
+    this.inference.assertReady();
+    if (this.depth >= this.config.queueMax) {
+      throw new QueueFullError(this.config.queueMax, this.retryAfterSeconds());
+    }
+    const job = new Job(preferredFormat);
+    this.store.add(job);
+    this.queue.push({ job, image });
+    this.logger.log(`Job ${job.id} queued at position ${this.queue.length} (${image.length} bytes).`);
+    this.pump();
+    return job;
+  }
+
+  /** The job, or a 404/410 domain error. Malformed ids never reach the store or the disk. */
+  async find(id: string): Promise<Job> {
+    const found = isJobId(id) ? await this.store.lookup(id) : undefined;
+    if (!found) throw new JobNotFoundError(isJobId(id) ? `Job ${id} not found.` : 'Job not found.');
+    if ('expired' in found) throw new JobExpiredError(id);
+    return found.job;
+  }
+
+  /** The heatmap of a finished job, or null while it is pending; a failed job throws why. */
+  async heatmap(job: Job, format: HeatmapFormat): Promise<Buffer | null> {
+    if (job.status === 'failed' && job.failure) {
+      throw new JobFailedError(job.failure.reason, job.failure.message);
+    }
+    return job.status === 'done' ? this.store.heatmap(job, format) : null;
+  }
+
+  /** 1-based position among queued jobs, or undefined once it has started. */
+  positionOf(job: Job): number | undefined {
+    const index = this.queue.findIndex((pending) => pending.job === job);
+    return index < 0 ? undefined : index + 1;
+  }
+
+  private pump(): void {
+    while (this.running < this.config.workers && this.queue.length > 0) {
+      const next = this.queue.shift() as Pending;
+      this.running += 1;
+      void this.execute(next).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async execute({ job, image }: Pending): Promise<void> {
+    job.start();
+    const timeout = AbortSignal.timeout(this.config.jobTimeoutMs);
+    try {
+      const result = await this.inference.run(job.id, image, job.preferredFormat, timeout);
+      await this.store.saveOutput(job, result);
+      const { decodeMs, inferenceMs, postprocessMs } = result.timings;
+      job.complete(
+        {
+          format: result.format,
+          width: result.width,
+          height: result.height,
+          depthWidth: result.depthWidth,
+          depthHeight: result.depthHeight,
+          depthMin: result.depthMin,
+          depthMax: result.depthMax,
+        },
+        decodeMs + inferenceMs + postprocessMs,
+      );
+      this.logger.log(
+        `Job ${job.id} done in ${job.timings?.totalMs} ms (queue ${job.timings?.queueMs} ms, decode ${decodeMs.toFixed(0)} ms, ` +
+          `inference ${inferenceMs.toFixed(0)} ms, postprocess ${postprocessMs.toFixed(0)} ms).`,
+      );
+    } catch (error) {
+      const { reason, message } = classifyFailure(error, timeout.aborted, this.config.jobTimeoutMs);
+      job.fail(reason, message);
+      this.logger.warn(`Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`);
+    } finally {
+      const ranMs = Date.now() - (job.startedAt ?? Date.now());
+      this.averageJobMs = 0.8 * this.averageJobMs + 0.2 * ranMs;
+    }
+  }
+
+  private retryAfterSeconds(): number {
+    const drainMs = (this.depth * this.averageJobMs) / this.config.workers;
+    return Math.min(60, Math.max(1, Math.ceil(drainMs / 1000)));
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Res,
+  StreamableFile,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
+import { JobsService } from '../jobs/jobs.service';
+import type { UploadedFile } from '../upload/multipart/read-single-file';
+import { SingleFileInterceptor } from '../upload/single-file.interceptor';
+import { UploadedImage } from '../upload/uploaded-image.decorator';
+import { UploadService } from '../upload/upload.service';
+import { LegacyErrorsInterceptor } from './legacy-errors.interceptor';
+
+/** The original Flask service's routes, kept so its clients work unchanged. */
+@Controller()
+@UseInterceptors(LegacyErrorsInterceptor)
+export class LegacyController {
+  constructor(
+    private readonly uploads: UploadService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  @Post('upload')
+  @HttpCode(200)
+  @UseGuards(UploadThrottlerGuard)
+  @UseInterceptors(SingleFileInterceptor)
+  async upload(@UploadedImage() file: UploadedFile): Promise<{ request_id: string }> {
+    const job = await this.uploads.accept(file, 'jpeg');
+    return { request_id: job.id };
+  }
+
+  @Get('result/:id')
+  async result(
+    @Param('id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile | { status: 'processing' }> {
+    const heatmap = await this.jobs.heatmap(await this.jobs.find(id), 'jpeg');
+    if (!heatmap) {
+      res.status(202);
+      return { status: 'processing' };
+    }
+    return new StreamableFile(heatmap, { type: 'image/jpeg', length: heatmap.length });
+  }
+}

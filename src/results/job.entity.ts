@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+
+export type JobStatus = 'queued' | 'processing' | 'done' | 'failed' | 'expired';
+export type FailureReason = 'timeout' | 'invalid_image' | 'worker_error' | 'internal';
+
+const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
+  queued: ['processing', 'failed'],
+  processing: ['done', 'failed'],
+  done: ['expired'],
+  failed: ['expired'],
+  expired: [],
+};
+
+export interface JobOutput {
+  format: HeatmapFormat;
+  width: number;
+  height: number;
+  depthWidth: number;
+  depthHeight: number;
+  depthMin: number;
+  depthMax: number;
+}
+
+export interface JobTimings {
+  queueMs: number;
+  inferenceMs: number;
+  totalMs: number;
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(id: string, from: JobStatus, to: JobStatus) {
+    super(`Job ${id} cannot go from ${from} to ${to}.`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** One depth request and its lifecycle: queued -> processing -> done | failed -> expired. */
+export class Job {
+  readonly id = randomUUID();
+  status: JobStatus = 'queued';
+  startedAt?: number;
+  finishedAt?: number;
+  output?: JobOutput;
+  timings?: JobTimings;
+  failure?: { reason: FailureReason; message: string };
+
+  constructor(
+    /** The format the uploader will most likely ask for; encoded by the worker. */
+    readonly preferredFormat: HeatmapFormat,
+    readonly createdAt = Date.now(),
+  ) {}
+
+  get finished(): boolean {
+    return this.status === 'done' || this.status === 'failed';
+  }
+
+  start(now = Date.now()): void {
+    this.moveTo('processing');
+    this.startedAt = now;
+  }
+
+  complete(output: JobOutput, inferenceMs: number, now = Date.now()): void {
+    this.moveTo('done');
+    this.output = output;
+    this.finish(now, inferenceMs);
+  }
+
+  fail(reason: FailureReason, message: string, now = Date.now()): void {
+    this.moveTo('failed');
+    this.failure = { reason, message };
+    this.finish(now, 0);
+  }
+
+  expire(): void {
+    this.moveTo('expired');
+  }
+
+  /** True once a finished job has outlived its TTL. */
+  isPastTtl(ttlMs: number, now = Date.now()): boolean {
+    return this.finishedAt !== undefined && now - this.finishedAt >= ttlMs;
+  }
+
+  private finish(now: number, inferenceMs: number): void {
+    this.finishedAt = now;
+    const startedAt = this.startedAt ?? now;
+    this.timings = {
+      queueMs: startedAt - this.createdAt,
+      inferenceMs: Math.round(inferenceMs),
+      totalMs: now - this.createdAt,
+    };
+  }
+
+  private moveTo(next: JobStatus): void {
+    if (!TRANSITIONS[this.status].includes(next)) {
+      throw new IllegalTransitionError(this.id, this.status, next);
+    }
+    this.status = next;
+  }
+}

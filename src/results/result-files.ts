@@ -1,0 +1,43 @@
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function isJobId(value: string): boolean {
+  return UUID_V4.test(value);
+}
+
+export type ResultFileKind = HeatmapFormat | 'depth.f32';
+
+const EXTENSIONS: Record<ResultFileKind, string> = { png: 'png', jpeg: 'jpg', 'depth.f32': 'depth.f32' };
+
+/**
+ * Paths under the private results directory. Names are built only from
+ * server-generated UUIDs, never from anything the client sent.
+ */
+export class ResultFiles {
+  constructor(readonly dir: string) {}
+
+  path(id: string, kind: ResultFileKind): string {
+    if (!isJobId(id)) throw new Error(`Refusing to build a result path for "${id}".`);
+    return join(this.dir, `${id}.${EXTENSIONS[kind]}`);
+  }
+
+  async write(id: string, kind: ResultFileKind, bytes: Uint8Array): Promise<void> {
+    await writeFile(this.path(id, kind), bytes, { mode: 0o600 });
+  }
+
+  async removeAll(id: string): Promise<void> {
+    const kinds = Object.keys(EXTENSIONS) as ResultFileKind[];
+    await Promise.all(kinds.map((kind) => rm(this.path(id, kind), { force: true })));
+  }
+
+  /** Creates the directory, owner-only, and drops results left by an earlier process. */
+  async prepare(): Promise<number> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const stale = (await readdir(this.dir)).filter((name) => isJobId(name.split('.')[0]));
+    await Promise.all(stale.map((name) => rm(join(this.dir, name), { force: true })));
+    return stale.length;
+  }
+}

@@ -1,0 +1,30 @@
+/** The request carried no file part named "file". */
+export class NoFileError extends Error {
+  constructor() {
+    super('No file uploaded');
+    this.name = 'NoFileError';
+  }
+}
+
+/** A file part was sent with an empty filename (a form submitted with no file picked). */
+export class EmptyFilenameError extends Error {
+  constructor() {
+    super('Empty filename');
+    this.name = 'EmptyFilenameError';
+  }
+}
+
+/** The multipart body is malformed or has parts we do not accept. */
+export class MalformedUploadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedUploadError';
+  }
+}
+
+export class UploadTooLargeError extends Error {
+  constructor(limitBytes: number) {
+    super(`The upload exceeds the ${limitBytes}-byte limit.`);
+    this.name = 'UploadTooLargeError';
+  }
+}

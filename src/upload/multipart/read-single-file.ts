@@ -1,0 +1,88 @@
+import busboy from 'busboy';
+import type { Request } from 'express';
+import {
+  EmptyFilenameError,
+  MalformedUploadError,
+  NoFileError,
+  UploadTooLargeError,
+} from '../errors/upload.errors';
+
+export interface UploadedFile {
+  /** The client's name, kept only for logs; never used to build a path. */
+  filename: string;
+  /** Owns its ArrayBuffer, so it can be transferred to a worker thread. */
+  bytes: Uint8Array;
+}
+
+export interface SingleFileLimits {
+  field: string;
+  maxBytes: number;
+}
+
+/**
+ * Reads exactly one file part from a multipart body into memory, stopping
+ * at the byte limit instead of buffering the rest. Other file parts and
+ * repeated file fields are rejected; ordinary text fields are ignored.
+ */
+export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: limits.maxBytes, files: 2, fields: 20, parts: 25, fieldSize: 64 * 1024 },
+      });
+    } catch {
+      reject(new MalformedUploadError('Expected a multipart/form-data body.'));
+      return;
+    }
+    let file: UploadedFile | undefined;
+    let failure: Error | undefined;
+    let emptyName = false;
+    const fail = (error: Error) => {
+      failure ??= error;
+      req.unpipe(parser);
+      req.resume();
+      reject(failure);
+    };
+
+    parser.on('file', (field, stream, info) => {
+      if (field !== limits.field) {
+        stream.resume();
+        return fail(new MalformedUploadError(`Unexpected file field "${field}"; send the image as "${limits.field}".`));
+      }
+      if (file || emptyName) {
+        stream.resume();
+        return fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`));
+      }
+      if (!info.filename) emptyName = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        chunks.push(chunk);
+      });
+      stream.on('limit', () => fail(new UploadTooLargeError(limits.maxBytes)));
+      stream.on('end', () => {
+        if (failure || emptyName) return;
+        const bytes = new Uint8Array(size);
+        let offset = 0;
+        for (const chunk of chunks) {
+          bytes.set(chunk, offset);
+          offset += chunk.length;
+        }
+        file = { filename: info.filename ?? '', bytes };
+      });
+    });
+    parser.on('filesLimit', () => fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`)));
+    parser.on('partsLimit', () => fail(new MalformedUploadError('Too many parts in the multipart body.')));
+    parser.on('error', (error: Error) => fail(new MalformedUploadError(`Malformed multipart body: ${error.message}`)));
+    parser.on('close', () => {
+      if (failure) return;
+      if (emptyName) return reject(new EmptyFilenameError());
+      if (!file) return reject(new NoFileError());
+      resolve(file);
+    });
+    req.pipe(parser);
+  });
+}
