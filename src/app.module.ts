@@ -19,7 +19,10 @@ import { UploadModule } from './upload/upload.module';
     ServeStaticModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => [
-        { rootPath: config.clientDir, exclude: ['/api/{*path}', '/healthz', '/livez', '/upload', '/result/{*path}'] },
+        {
+          rootPath: config.clientDir,
+          exclude: ['/api/{*path}', '/healthz', '/livez', '/upload', '/result/{*path}'],
+        },
       ],
     }),
     UploadModule,

@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { APP_OPTIONS } from './app.setup';
 import { AppConfig } from './config/app-config';
 
 async function bootstrap(): Promise<void> {
-  // Multipart bodies are streamed by the upload interceptor; JSON bodies stay small.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS);
   app.enableShutdownHooks();
   const config = app.get(AppConfig);
   await app.listen(config.port, config.host);

@@ -7,7 +7,9 @@ const logger = new Logger('ModelFetch');
 const config = AppConfig.fromEnv(process.env);
 
 resolveModel({ ...config.model, path: undefined, download: true }, () => undefined)
-  .then((model) => logger.log(`${model.name} is at ${model.path} (sha256 ${model.sha256}, ${model.source}).`))
+  .then((model) =>
+    logger.log(`${model.name} is at ${model.path} (sha256 ${model.sha256}, ${model.source}).`),
+  )
   .catch((error: Error) => {
     logger.error(error.message);
     process.exit(1);

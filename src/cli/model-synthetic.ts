@@ -6,7 +6,10 @@ import { Logger } from '@nestjs/common';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
-import { buildChannelProbeModel, buildSyntheticDepthModel } from '../inference/model/synthetic-models';
+import {
+  buildChannelProbeModel,
+  buildSyntheticDepthModel,
+} from '../inference/model/synthetic-models';
 
 const logger = new Logger('ModelSynthetic');
 const dir = AppConfig.fromEnv(process.env).model.dir;

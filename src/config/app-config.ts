@@ -81,7 +81,11 @@ function parse(env: EnvReader, cores: number): AppConfig {
       contract: {
         inputWidth: size.width,
         inputHeight: size.height,
-        normalization: env.oneOf('MODEL_NORMALIZATION', ['in-graph', 'imagenet'], contract.normalization),
+        normalization: env.oneOf(
+          'MODEL_NORMALIZATION',
+          ['in-graph', 'imagenet'],
+          contract.normalization,
+        ),
         channelOrder: env.oneOf('MODEL_CHANNEL_ORDER', ['rgb', 'bgr'], contract.channelOrder),
         output: contract.output,
       },

@@ -25,6 +25,8 @@ export class InferenceHealthIndicator {
   workers(): HealthIndicatorResult {
     const { count, alive } = this.inference.workers;
     const check = this.health.check('workers');
-    return alive >= count && this.inference.ready ? check.up({ count, alive }) : check.down({ count, alive });
+    return alive >= count && this.inference.ready
+      ? check.up({ count, alive })
+      : check.down({ count, alive });
   }
 }

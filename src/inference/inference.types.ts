@@ -21,7 +21,14 @@ export interface ModelIo {
 
 export type WorkerTask =
   | { kind: 'warmup' }
-  | { kind: 'depth'; jobId: string; image: Uint8Array; format: HeatmapFormat };
+  | {
+      kind: 'depth';
+      jobId: string;
+      image: Uint8Array;
+      format: HeatmapFormat;
+      /** Backs a TaskControl: cancellation flag and current stage. */
+      control: SharedArrayBuffer;
+    };
 
 export interface WarmupResult {
   kind: 'warmup';
@@ -46,5 +53,8 @@ export interface DepthResult {
   timings: { decodeMs: number; inferenceMs: number; postprocessMs: number };
 }
 
-/** Failures caused by the input itself, as opposed to the model or the worker. */
-export const INVALID_IMAGE_PREFIX = 'InvalidImage: ';
+/** An input the decoder refused: an expected outcome, so it is returned rather than thrown. */
+export interface UndecodableResult {
+  kind: 'undecodable';
+  message: string;
+}

@@ -7,12 +7,19 @@ import { threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
-import type { DepthResult, ModelIo, WarmupResult, WorkerConfig, WorkerTask } from './inference.types';
-import { INVALID_IMAGE_PREFIX } from './inference.types';
+import type {
+  DepthResult,
+  ModelIo,
+  UndecodableResult,
+  WarmupResult,
+  WorkerConfig,
+  WorkerTask,
+} from './inference.types';
 import { INFERNO } from './pipeline/colormap';
 import { depthRange, renderHeatmap, toLevels } from './pipeline/postprocess';
 import { decodeForModel, toInputTensor } from './pipeline/preprocess';
 import { sessionOptions } from './session-options';
+import { Stage, TaskControl } from './task-control';
 
 const config = workerData as WorkerConfig;
 
@@ -33,10 +40,15 @@ loaded.catch(() => undefined);
 
 async function load(): Promise<Loaded> {
   const started = performance.now();
-  const session = await InferenceSession.create(config.modelPath, sessionOptions(config.intraOpThreads));
+  const session = await InferenceSession.create(
+    config.modelPath,
+    sessionOptions(config.intraOpThreads),
+  );
   const io = describeIo(session);
   const warm = new Float32Array(3 * io.inputWidth * io.inputHeight).fill(0.5);
-  await session.run({ [io.inputName]: new Tensor('float32', warm, [1, 3, io.inputHeight, io.inputWidth]) });
+  await session.run({
+    [io.inputName]: new Tensor('float32', warm, [1, 3, io.inputHeight, io.inputWidth]),
+  });
   return { session, io, loadMs: performance.now() - started };
 }
 
@@ -52,19 +64,34 @@ function describeIo(session: InferenceSession): ModelIo {
     inputWidth: staticDim(shape[3]) ?? config.contract.inputWidth,
   };
   if (shape.length !== 4 || staticDim(shape[1]) !== 3) {
-    throw new Error(`Model input "${io.inputName}" has shape [${shape.join(',')}], expected [1,3,H,W].`);
+    throw new Error(
+      `Model input "${io.inputName}" has shape [${shape.join(',')}], expected [1,3,H,W].`,
+    );
   }
   return io;
 }
 
-async function depth(task: Extract<WorkerTask, { kind: 'depth' }>): Promise<DepthResult> {
+async function depth(
+  task: Extract<WorkerTask, { kind: 'depth' }>,
+): Promise<DepthResult | UndecodableResult> {
   const { session, io } = await loaded;
   const contract = { ...config.contract, inputWidth: io.inputWidth, inputHeight: io.inputHeight };
+  const control = new TaskControl(task.control);
+  control.enter(Stage.Decode);
   const t0 = performance.now();
-  const decoded = await decodeForModel(task.image, contract, config.maxInputPixels).catch((error: Error) => {
-    throw new Error(`${INVALID_IMAGE_PREFIX}${error.message}`);
-  });
-  const input = new Tensor('float32', toInputTensor(decoded.rgb, contract), [1, 3, io.inputHeight, io.inputWidth]);
+  let decoded: Awaited<ReturnType<typeof decodeForModel>>;
+  try {
+    decoded = await decodeForModel(task.image, contract, config.maxInputPixels);
+  } catch (error) {
+    return { kind: 'undecodable', message: (error as Error).message };
+  }
+  const input = new Tensor('float32', toInputTensor(decoded.rgb, contract), [
+    1,
+    3,
+    io.inputHeight,
+    io.inputWidth,
+  ]);
+  control.enter(Stage.Infer);
   const t1 = performance.now();
   const output = (await session.run({ [io.inputName]: input }))[io.outputName];
   const t2 = performance.now();
@@ -74,7 +101,10 @@ async function depth(task: Extract<WorkerTask, { kind: 'depth' }>): Promise<Dept
   const raw = new Float32Array(output.data as Float32Array);
   const range = depthRange(raw);
   const size = { depthWidth, depthHeight, width: decoded.width, height: decoded.height };
-  const heatmap = await renderHeatmap(toLevels(raw, range), size, INFERNO, task.format);
+  control.enter(Stage.Postprocess);
+  const heatmap = await renderHeatmap(toLevels(raw, range), size, INFERNO, task.format, () =>
+    control.enter(Stage.Postprocess),
+  );
   const t3 = performance.now();
   return {
     kind: 'depth',
@@ -98,6 +128,7 @@ export default async function run(task: WorkerTask): Promise<unknown> {
     return result;
   }
   const result = await depth(task);
+  if (result.kind === 'undecodable') return result;
   // Transfer, not copy, the two large buffers back to the main thread.
   return move({
     [transferableSymbol]: [result.heatmap.buffer, result.depth.buffer],

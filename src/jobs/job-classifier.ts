@@ -1,15 +1,11 @@
-import { INVALID_IMAGE_PREFIX } from '../inference/inference.types';
+import { ImageDecodeError } from '../inference/errors/image-decode.error';
+import { InferenceTimeoutError } from '../inference/errors/inference-timeout.error';
 import type { FailureReason } from '../results/job.entity';
 
-/** Turns whatever a worker run threw into a failure reason and a message fit for the client. */
-export function classifyFailure(error: unknown, timedOut: boolean, timeoutMs: number) {
+/** Turns whatever an inference run threw into a failure reason and a message fit for the client. */
+export function classifyFailure(error: unknown): { reason: FailureReason; message: string } {
+  if (error instanceof InferenceTimeoutError) return { reason: 'timeout', message: error.message };
+  if (error instanceof ImageDecodeError) return { reason: 'invalid_image', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
-  if (timedOut) {
-    return { reason: 'timeout' as FailureReason, message: `Processing took longer than ${timeoutMs} ms.` };
-  }
-  if (message.startsWith(INVALID_IMAGE_PREFIX)) {
-    const detail = message.slice(INVALID_IMAGE_PREFIX.length);
-    return { reason: 'invalid_image' as FailureReason, message: `The image could not be decoded: ${detail}` };
-  }
-  return { reason: 'worker_error' as FailureReason, message: `Inference failed: ${message}` };
+  return { reason: 'worker_error', message: `Inference failed: ${message}` };
 }

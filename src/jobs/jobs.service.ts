@@ -5,7 +5,12 @@ import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import { Job } from '../results/job.entity';
 import { isJobId } from '../results/result-files';
 import { ResultsStore } from '../results/results.store';
-import { JobExpiredError, JobFailedError, JobNotFoundError, QueueFullError } from './errors/job.errors';
+import {
+  JobExpiredError,
+  JobFailedError,
+  JobNotFoundError,
+  QueueFullError,
+} from './errors/job.errors';
 import { classifyFailure } from './job-classifier';
 
 interface Pending {
@@ -50,7 +55,9 @@ export class JobsService {
     const job = new Job(preferredFormat);
     this.store.add(job);
     this.queue.push({ job, image });
-    this.logger.log(`Job ${job.id} queued at position ${this.queue.length} (${image.length} bytes).`);
+    this.logger.log(
+      `Job ${job.id} queued at position ${this.queue.length} (${image.length} bytes).`,
+    );
     this.pump();
     return job;
   }
@@ -88,11 +95,14 @@ export class JobsService {
     }
   }
 
+  /** Settles when the worker thread is free again, which after a timeout is later than the job's end. */
   private async execute({ job, image }: Pending): Promise<void> {
     job.start();
-    const timeout = AbortSignal.timeout(this.config.jobTimeoutMs);
+    let released = Promise.resolve();
     try {
-      const result = await this.inference.run(job.id, image, job.preferredFormat, timeout);
+      const run = this.inference.run(job.id, image, job.preferredFormat, this.config.jobTimeoutMs);
+      released = run.released;
+      const result = await run.result;
       await this.store.saveOutput(job, result);
       const { decodeMs, inferenceMs, postprocessMs } = result.timings;
       job.complete(
@@ -112,13 +122,16 @@ export class JobsService {
           `inference ${inferenceMs.toFixed(0)} ms, postprocess ${postprocessMs.toFixed(0)} ms).`,
       );
     } catch (error) {
-      const { reason, message } = classifyFailure(error, timeout.aborted, this.config.jobTimeoutMs);
+      const { reason, message } = classifyFailure(error);
       job.fail(reason, message);
-      this.logger.warn(`Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`);
+      this.logger.warn(
+        `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
+      );
     } finally {
       const ranMs = Date.now() - (job.startedAt ?? Date.now());
       this.averageJobMs = 0.8 * this.averageJobMs + 0.2 * ranMs;
     }
+    await released;
   }
 
   private retryAfterSeconds(): number {

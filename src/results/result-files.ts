@@ -10,7 +10,11 @@ export function isJobId(value: string): boolean {
 
 export type ResultFileKind = HeatmapFormat | 'depth.f32';
 
-const EXTENSIONS: Record<ResultFileKind, string> = { png: 'png', jpeg: 'jpg', 'depth.f32': 'depth.f32' };
+const EXTENSIONS: Record<ResultFileKind, string> = {
+  png: 'png',
+  jpeg: 'jpg',
+  'depth.f32': 'depth.f32',
+};
 
 /**
  * Paths under the private results directory. Names are built only from

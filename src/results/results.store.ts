@@ -61,7 +61,9 @@ export class ResultsStore implements OnModuleInit {
     const source = await readFile(this.files.path(job.id, job.output?.format ?? 'png'));
     const image = sharp(source);
     const bytes =
-      format === 'png' ? await image.png().toBuffer() : await image.jpeg({ quality: 90 }).toBuffer();
+      format === 'png'
+        ? await image.png().toBuffer()
+        : await image.jpeg({ quality: 90 }).toBuffer();
     await this.files.write(job.id, format, bytes);
     return bytes;
   }

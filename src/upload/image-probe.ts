@@ -1,5 +1,9 @@
 import sharp, { Metadata } from 'sharp';
-import { ImageTooLargeError, InvalidImageError, UnsupportedImageError } from './errors/image.errors';
+import {
+  ImageTooLargeError,
+  InvalidImageError,
+  UnsupportedImageError,
+} from './errors/image.errors';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
@@ -29,17 +33,22 @@ export function sniffFormat(bytes: Uint8Array): AcceptedFormat | undefined {
 export async function probeImage(bytes: Uint8Array, maxInputPixels: number): Promise<ProbedImage> {
   const format = sniffFormat(bytes);
   if (!format) {
-    throw new UnsupportedImageError('Unsupported image type; send a JPEG, PNG, WebP, TIFF or GIF image.');
+    throw new UnsupportedImageError(
+      'Unsupported image type; send a JPEG, PNG, WebP, TIFF or GIF image.',
+    );
   }
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    throw new InvalidImageError(`The ${format.toUpperCase()} image could not be read: ${(error as Error).message}`);
+    throw new InvalidImageError(
+      `The ${format.toUpperCase()} image could not be read: ${(error as Error).message}`,
+    );
   }
   const width = meta.width;
   const height = meta.pageHeight ?? meta.height;
-  if (!width || !height) throw new InvalidImageError(`The ${format.toUpperCase()} image has no dimensions.`);
+  if (!width || !height)
+    throw new InvalidImageError(`The ${format.toUpperCase()} image has no dimensions.`);
   if (width * height > maxInputPixels) {
     throw new ImageTooLargeError(
       `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxInputPixels} pixels.`,

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ModelNotReadyError } from '../../inference/errors/model-not-ready.error';
 import {
@@ -49,7 +56,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const body = this.toBody(exception, req);
     if ('retryAfterSeconds' in (exception as object)) {
-      res.setHeader('Retry-After', String((exception as { retryAfterSeconds: number }).retryAfterSeconds));
+      res.setHeader(
+        'Retry-After',
+        String((exception as { retryAfterSeconds: number }).retryAfterSeconds),
+      );
     }
     if (res.headersSent) {
       res.end();
@@ -85,5 +95,6 @@ function httpMessage(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
-  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
 }

@@ -22,7 +22,10 @@ export type DownloadProgress = (received: number, total: number | undefined) => 
  * into place only when the sha256 matches, so a partial or tampered download
  * never sits where the service would load it.
  */
-export async function downloadVerified(spec: DownloadSpec, onProgress: DownloadProgress): Promise<void> {
+export async function downloadVerified(
+  spec: DownloadSpec,
+  onProgress: DownloadProgress,
+): Promise<void> {
   const logger = new Logger('ModelDownloader');
   const partial = `${spec.target}.${process.pid}.part`;
   const controller = new AbortController();
@@ -36,7 +39,7 @@ export async function downloadVerified(spec: DownloadSpec, onProgress: DownloadP
     }
     const total = Number(response.headers.get('content-length')) || spec.bytes;
     logger.log(`Downloading ${spec.url} (${total ?? 'unknown'} bytes) to ${spec.target}.`);
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+    const body = Readable.fromWeb(response.body);
     body.on('data', (chunk: Buffer) => {
       clearTimeout(stall);
       stall = setTimeout(() => controller.abort(), spec.stallTimeoutMs);
@@ -52,7 +55,9 @@ export async function downloadVerified(spec: DownloadSpec, onProgress: DownloadP
     await rename(partial, spec.target);
   } catch (error) {
     await rm(partial, { force: true });
-    const reason = controller.signal.aborted ? `no data for ${spec.stallTimeoutMs} ms` : describe(error);
+    const reason = controller.signal.aborted
+      ? `no data for ${spec.stallTimeoutMs} ms`
+      : describe(error);
     throw new Error(`Download of ${spec.url} failed: ${reason}.`);
   } finally {
     clearTimeout(stall);

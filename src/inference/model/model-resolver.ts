@@ -27,7 +27,10 @@ export type ResolvePhase = (phase: 'downloading', detail: string) => void;
  * Finds the model file: MODEL_PATH first, then models/<file>, then a verified
  * download from the catalog URL (or its MODEL_URL mirror) into models/.
  */
-export async function resolveModel(config: ModelConfig, onPhase: ResolvePhase): Promise<ResolvedModel> {
+export async function resolveModel(
+  config: ModelConfig,
+  onPhase: ResolvePhase,
+): Promise<ResolvedModel> {
   if (config.path) return fromExplicitPath(config);
   const catalog = findCatalogModel(config.id);
   if (!catalog) throw new ModelUnavailableError(`Model "${config.id}" is not in the catalog.`);

@@ -32,7 +32,13 @@ export class OnnxGraphBuilder {
 
   node(opType: string, inputs: string[], attributes: onnx.IAttributeProto[] = []): string {
     const output = this.name(opType.toLowerCase());
-    this.nodes.push({ opType, input: inputs, output: [output], name: output, attribute: attributes });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output: [output],
+      name: output,
+      attribute: attributes,
+    });
     return output;
   }
 

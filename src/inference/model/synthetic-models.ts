@@ -55,4 +55,3 @@ export function buildChannelProbeModel(
     docString: `channel probe model: depth = ${weights.join(',')} . rgb`,
   });
 }
-

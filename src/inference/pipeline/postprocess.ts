@@ -41,6 +41,8 @@ export async function renderHeatmap(
   size: { depthWidth: number; depthHeight: number; width: number; height: number },
   lut: ColormapLut,
   format: HeatmapFormat,
+  /** Called between the expensive steps; may throw to stop early. */
+  checkpoint: () => void = () => undefined,
 ): Promise<Uint8Array> {
   const upsampled = await sharp(levels, {
     raw: { width: size.depthWidth, height: size.depthHeight, channels: 1 },
@@ -49,8 +51,10 @@ export async function renderHeatmap(
     .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
     .raw({ depth: 'ushort' })
     .toBuffer();
+  checkpoint();
   const full = new Uint16Array(upsampled.buffer, upsampled.byteOffset, upsampled.length / 2);
   const rgb = applyLut(full, lut);
+  checkpoint();
   const image = sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } });
   const encoded =
     format === 'png'

@@ -5,7 +5,9 @@ export class QueueFullError extends Error {
     readonly capacity: number,
     readonly retryAfterSeconds: number,
   ) {
-    super(`The queue is full (${capacity} jobs queued or running); retry in ${retryAfterSeconds} s.`);
+    super(
+      `The queue is full (${capacity} jobs queued or running); retry in ${retryAfterSeconds} s.`,
+    );
     this.name = 'QueueFullError';
   }
 }

@@ -30,7 +30,13 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxBytes, files: 2, fields: 20, parts: 25, fieldSize: 64 * 1024 },
+        limits: {
+          fileSize: limits.maxBytes,
+          files: 2,
+          fields: 20,
+          parts: 25,
+          fieldSize: 64 * 1024,
+        },
       });
     } catch {
       reject(new MalformedUploadError('Expected a multipart/form-data body.'));
@@ -49,7 +55,11 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     parser.on('file', (field, stream, info) => {
       if (field !== limits.field) {
         stream.resume();
-        return fail(new MalformedUploadError(`Unexpected file field "${field}"; send the image as "${limits.field}".`));
+        return fail(
+          new MalformedUploadError(
+            `Unexpected file field "${field}"; send the image as "${limits.field}".`,
+          ),
+        );
       }
       if (file || emptyName) {
         stream.resume();
@@ -74,9 +84,15 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
         file = { filename: info.filename ?? '', bytes };
       });
     });
-    parser.on('filesLimit', () => fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`)));
-    parser.on('partsLimit', () => fail(new MalformedUploadError('Too many parts in the multipart body.')));
-    parser.on('error', (error: Error) => fail(new MalformedUploadError(`Malformed multipart body: ${error.message}`)));
+    parser.on('filesLimit', () =>
+      fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`)),
+    );
+    parser.on('partsLimit', () =>
+      fail(new MalformedUploadError('Too many parts in the multipart body.')),
+    );
+    parser.on('error', (error: Error) =>
+      fail(new MalformedUploadError(`Malformed multipart body: ${error.message}`)),
+    );
     parser.on('close', () => {
       if (failure) return;
       if (emptyName) return reject(new EmptyFilenameError());

@@ -1,0 +1,7 @@
+/** The worker could not decode the pixels (truncated or corrupt data behind a valid header). */
+export class ImageDecodeError extends Error {
+  constructor(detail: string) {
+    super(`The image could not be decoded: ${detail}`);
+    this.name = 'ImageDecodeError';
+  }
+}

@@ -1,0 +1,6 @@
+export class InferenceTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`Processing took longer than ${timeoutMs} ms.`);
+    this.name = 'InferenceTimeoutError';
+  }
+}

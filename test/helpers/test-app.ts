@@ -1,0 +1,65 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module';
+import { APP_OPTIONS } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app-config';
+import { model } from './paths';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+/** The real AppModule with config from the given env; models and results live in temp dirs. */
+export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = AppConfig.fromEnv({
+    MODEL_PATH: model('tiny'),
+    RESULTS_DIR: mkdtempSync(join(tmpdir(), 'depthserve-test-')),
+    UPLOAD_RATE_LIMIT: 'off',
+    WORKERS: '2',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication({ ...APP_OPTIONS, logger: false });
+  await app.init();
+  const server = app.getHttpServer() as Parameters<typeof request>[0];
+  return { app, config, http: () => request(server), close: () => app.close() };
+}
+
+/** Polls /healthz until it answers 200. */
+export async function waitReady(t: TestApp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await t.http().get('/healthz');
+    if (res.status === 200) return;
+    await sleep(50);
+  }
+  throw new Error('The app did not become ready in time.');
+}
+
+/** Polls a job's status until it is done or failed. */
+export async function waitFinished(t: TestApp, id: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await t.http().get(`/api/v1/depth/${id}`).expect(200);
+    const body = res.body as { status: string };
+    if (body.status === 'done' || body.status === 'failed') return res.body as JobStatusBody;
+    await sleep(25);
+  }
+  throw new Error(`Job ${id} did not finish in time.`);
+}
+
+/** Loose view of a job status body, for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobStatusBody = Record<string, any>;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,136 @@
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ResultsCleanupService } from '../src/results/results-cleanup.service';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { model, photo } from './helpers/paths';
+import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
+
+const cat = () => readFileSync(photo('chelsea_cat_small.jpg'));
+
+describe('admission: a bounded queue answers 503 with Retry-After when full', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // One worker and room for one job; the slow model keeps it busy for hundreds of ms.
+    t = await startApp({ MODEL_PATH: model('slow'), WORKERS: '1', QUEUE_MAX: '1' });
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('refuses the second upload while the first runs, and accepts again once it is done', async () => {
+    const first = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+    const full = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(503);
+    expect(full.body).toEqual({
+      statusCode: 503,
+      code: 'queue_full',
+      error: expect.stringContaining('queue is full'),
+    });
+    expect(Number(full.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const health = await t.http().get('/healthz').expect(503);
+    expect(health.body.details.queue).toMatchObject({ status: 'down', depth: 1, capacity: 1 });
+
+    expect((await waitFinished(t, first.body.id)).status).toBe('done');
+    await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+  });
+});
+
+describe('job timeout', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({
+      WORKERS: '1',
+      JOB_TIMEOUT_MS: '600',
+      MAX_UPLOAD_BYTES: String(40 * 1024 * 1024),
+    });
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('fails a job that runs past JOB_TIMEOUT_MS, recycles the worker, and runs the next job', async () => {
+    // 36 MP: decoding, upsampling and encoding the heatmap take seconds, far past 600 ms.
+    const noise = await sharp({
+      create: {
+        width: 600,
+        height: 600,
+        channels: 3,
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
+    })
+      .png()
+      .toBuffer();
+    const big = await sharp(noise)
+      .resize(6000, 6000, { kernel: 'nearest' })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const slow = await t.http().post('/api/v1/depth').attach('file', big, 'big.jpg').expect(202);
+    const failed = await waitFinished(t, slow.body.id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { reason: 'timeout', message: expect.stringContaining('600 ms') },
+    });
+    const res = await t.http().get(`/api/v1/depth/${slow.body.id}/result`).expect(500);
+    expect(res.body).toMatchObject({ code: 'job_failed', reason: 'timeout' });
+
+    const next = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+    expect((await waitFinished(t, next.body.id)).status).toBe('done');
+    await waitReady(t);
+  });
+});
+
+describe('result TTL', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ RESULT_TTL_SECONDS: '1' });
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('answers 410 after the TTL, and the cleanup cron removes the files from disk', async () => {
+    const up = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+    await waitFinished(t, up.body.id);
+    await t.http().get(`/api/v1/depth/${up.body.id}/result`).expect(200);
+    const files = () =>
+      readdirSync(t.config.resultsDir).filter((name) => name.startsWith(up.body.id));
+    expect(files().sort()).toEqual([`${up.body.id}.depth.f32`, `${up.body.id}.png`]);
+
+    await sleep(1100);
+    expect(t.app.get(SchedulerRegistry).getCronJob('results-cleanup')).toBeDefined();
+    expect(await t.app.get(ResultsCleanupService).sweep()).toBe(1);
+    expect(files()).toEqual([]);
+    expect(existsSync(join(t.config.resultsDir, `${up.body.id}.png`))).toBe(false);
+
+    const gone = await t.http().get(`/api/v1/depth/${up.body.id}/result`).expect(410);
+    expect(gone.body).toMatchObject({ statusCode: 410, code: 'expired' });
+    await t.http().get(`/api/v1/depth/${up.body.id}`).expect(410);
+    // The legacy route never knew 410: an expired id is simply not found there.
+    await t.http().get(`/result/${up.body.id}`).expect(404);
+  });
+});
+
+describe('rate limiting', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ UPLOAD_RATE_LIMIT: '2' });
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 with Retry-After past the per-IP upload limit, on both upload routes', async () => {
+    await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+    await t.http().post('/upload').attach('file', cat(), 'cat.jpg').expect(200);
+    const limited = await t
+      .http()
+      .post('/api/v1/depth')
+      .attach('file', cat(), 'cat.jpg')
+      .expect(429);
+    expect(limited.body).toMatchObject({ statusCode: 429, code: 'rate_limited' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await t.http().post('/upload').attach('file', cat(), 'cat.jpg').expect(429);
+    // Reads are not limited by the upload budget.
+    await t.http().get('/healthz').expect(200);
+  });
+});
