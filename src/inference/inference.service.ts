@@ -111,7 +111,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
           if (output.kind === 'undecodable') reject(new ImageDecodeError(output.message));
           else resolve(output as DepthResult);
         },
-        (error: unknown) => {
+        (error: Error) => {
           clearTimeout(timer);
           reject(error);
         },

@@ -1,0 +1,88 @@
+import sharp from 'sharp';
+import { decodeForModel, toInputTensor } from './preprocess';
+
+const contract = {
+  inputWidth: 2,
+  inputHeight: 1,
+  normalization: 'in-graph',
+  channelOrder: 'rgb',
+} as const;
+
+describe('toInputTensor', () => {
+  // Two pixels: (255, 0, 51) and (0, 102, 255).
+  const rgb = new Uint8Array([255, 0, 51, 0, 102, 255]);
+
+  it('builds planar NCHW RGB scaled to [0,1], without normalising again', () => {
+    expect(Array.from(toInputTensor(rgb, contract))).toEqual(
+      [1, 0, 0, 0.4, 0.2, 1].map((v) => Math.fround(v)),
+    );
+  });
+
+  it('swaps to BGR when the model wants it', () => {
+    const tensor = toInputTensor(rgb, { ...contract, channelOrder: 'bgr' });
+    expect(Array.from(tensor)).toEqual([0.2, 1, 0, 0.4, 1, 0].map((v) => Math.fround(v)));
+  });
+
+  it('applies ImageNet mean/std only for models that do not do it in-graph', () => {
+    const tensor = toInputTensor(rgb, { ...contract, normalization: 'imagenet' });
+    expect(tensor[0]).toBeCloseTo((1 - 0.485) / 0.229, 5);
+    expect(tensor[1]).toBeCloseTo((0 - 0.485) / 0.229, 5);
+    expect(tensor[5]).toBeCloseTo((1 - 0.406) / 0.225, 5);
+  });
+
+  it('refuses a buffer of the wrong size', () => {
+    expect(() => toInputTensor(new Uint8Array(5), contract)).toThrow(/Expected 6 RGB bytes/);
+  });
+});
+
+describe('decodeForModel', () => {
+  const size = { inputWidth: 8, inputHeight: 8 };
+  const solid = (channels: 3 | 4, background: sharp.Color) =>
+    sharp({ create: { width: 12, height: 6, channels, background } });
+
+  it('flattens transparency onto white', async () => {
+    const png = await solid(4, { r: 0, g: 0, b: 0, alpha: 0 }).png().toBuffer();
+    const { rgb, width, height } = await decodeForModel(png, size, 1e6);
+    expect([width, height, rgb.length]).toEqual([12, 6, 8 * 8 * 3]);
+    expect(new Set(rgb)).toEqual(new Set([255]));
+  });
+
+  it('converts greyscale, 16-bit and CMYK input to 8-bit sRGB', async () => {
+    const grey = await solid(3, '#808080').greyscale().jpeg().toBuffer();
+    const sixteen = await solid(3, '#ff0000').toColourspace('rgb16').png().toBuffer();
+    const cmyk = await solid(3, '#996644').toColourspace('cmyk').jpeg().toBuffer();
+    expect((await sharp(sixteen).metadata()).depth).toBe('ushort');
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    // CMYK goes through ICC profiles both ways, so it comes back close, not exact.
+    for (const [bytes, expected, tolerance] of [
+      [grey, [128, 128, 128], 2],
+      [sixteen, [255, 0, 0], 2],
+      [cmyk, [0x99, 0x66, 0x44], 20],
+    ] as const) {
+      const { rgb } = await decodeForModel(bytes, size, 1e6);
+      expect(rgb.length).toBe(8 * 8 * 3);
+      const pixel = Array.from(rgb.subarray(0, 3));
+      pixel.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(tolerance));
+    }
+  });
+
+  it('applies EXIF orientation before reporting the size', async () => {
+    const rotated = await solid(3, '#336699').jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const { width, height } = await decodeForModel(rotated, size, 1e6);
+    expect([width, height]).toEqual([6, 12]);
+  });
+
+  it('fails on truncated pixel data instead of returning a grey image', async () => {
+    const jpeg = await sharp({
+      create: {
+        width: 256,
+        height: 256,
+        channels: 3,
+        noise: { type: 'gaussian', mean: 128, sigma: 50 },
+      },
+    })
+      .jpeg()
+      .toBuffer();
+    await expect(decodeForModel(jpeg.subarray(0, jpeg.length / 2), size, 1e6)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,73 @@
+import { IllegalTransitionError, Job } from './job.entity';
+
+describe('Job state machine', () => {
+  const output = {
+    format: 'png',
+    width: 4,
+    height: 2,
+    depthWidth: 2,
+    depthHeight: 2,
+    depthMin: 0,
+    depthMax: 1,
+  } as const;
+
+  it('goes queued -> processing -> done -> expired, with timings', () => {
+    const job = new Job('png', 1_000);
+    expect(job.status).toBe('queued');
+    job.start(1_250);
+    expect(job.status).toBe('processing');
+    job.complete(output, 180.4, 1_500);
+    expect(job).toMatchObject({
+      status: 'done',
+      finishedAt: 1_500,
+      timings: { queueMs: 250, inferenceMs: 180, totalMs: 500 },
+    });
+    job.expire();
+    expect(job.status).toBe('expired');
+  });
+
+  it('can fail from queued or processing, keeping the reason', () => {
+    const queued = new Job('png', 0);
+    queued.fail('internal', 'shutting down', 10);
+    expect(queued).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'internal' },
+      timings: { queueMs: 10 },
+    });
+    const running = new Job('jpeg', 0);
+    running.start(5);
+    running.fail('timeout', 'too slow', 30);
+    expect(running).toMatchObject({
+      status: 'failed',
+      failure: { reason: 'timeout', message: 'too slow' },
+    });
+  });
+
+  it.each([
+    ['complete a queued job', (job: Job) => job.complete(output, 1)],
+    ['expire an unfinished job', (job: Job) => job.expire()],
+    ['start a job twice', (job: Job) => (job.start(), job.start())],
+    [
+      'finish a job twice',
+      (job: Job) => (job.start(), job.complete(output, 1), job.fail('internal', 'x')),
+    ],
+  ])('refuses to %s', (_label, act) => {
+    expect(() => act(new Job('png'))).toThrow(IllegalTransitionError);
+  });
+
+  it('is past its TTL only once finished and old enough', () => {
+    const job = new Job('png', 0);
+    expect(job.isPastTtl(1000, 10_000)).toBe(false);
+    job.start(0);
+    job.complete(output, 1, 2_000);
+    expect(job.isPastTtl(1000, 2_999)).toBe(false);
+    expect(job.isPastTtl(1000, 3_000)).toBe(true);
+  });
+
+  it('gets a random UUIDv4 id', () => {
+    const ids = new Set(Array.from({ length: 100 }, () => new Job('png').id));
+    expect(ids.size).toBe(100);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

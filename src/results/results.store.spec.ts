@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { AppConfig } from '../config/app-config';
+import type { DepthResult } from '../inference/inference.types';
+import { Job } from './job.entity';
+import { ResultsStore } from './results.store';
+
+describe('ResultsStore', () => {
+  let dir: string;
+  let store: ResultsStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'results-spec-'));
+    store = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir, RESULT_TTL_SECONDS: '60' }));
+    await store.onModuleInit();
+  });
+
+  async function finishedJob(finishedAt: number): Promise<Job> {
+    const job = new Job('png', finishedAt - 100);
+    store.add(job);
+    const heatmap = await sharp({
+      create: { width: 4, height: 2, channels: 3, background: '#f00' },
+    })
+      .png()
+      .toBuffer();
+    const result = { format: 'png', heatmap, depth: new Float32Array(4) } as unknown as DepthResult;
+    await store.saveOutput(job, result);
+    job.start(finishedAt - 50);
+    job.complete(
+      {
+        format: 'png',
+        width: 4,
+        height: 2,
+        depthWidth: 2,
+        depthHeight: 2,
+        depthMin: 0,
+        depthMax: 1,
+      },
+      10,
+      finishedAt,
+    );
+    return job;
+  }
+
+  it('keeps a finished job until its TTL, then forgets it in memory and on disk', async () => {
+    const job = await finishedJob(1_000_000);
+    expect(await store.lookup(job.id, 1_000_000 + 59_999)).toEqual({ job });
+    expect(await store.sweep(1_000_000 + 59_999)).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(2);
+
+    expect(await store.sweep(1_000_000 + 60_000)).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(job.status).toBe('expired');
+    expect(await store.lookup(job.id)).toEqual({ expired: true });
+    expect(store.size).toBe(0);
+  });
+
+  it('expires on lookup too, so a stale result is never served between sweeps', async () => {
+    const job = await finishedJob(Date.now() - 61_000);
+    expect(await store.lookup(job.id)).toEqual({ expired: true });
+    expect(existsSync(join(dir, `${job.id}.png`))).toBe(false);
+  });
+
+  it('tells an id it never saw from an expired one', async () => {
+    expect(await store.lookup('0b8e0f43-8d0b-4a5e-9a2f-1d2c3b4a5f60')).toBeUndefined();
+  });
+
+  it('converts the heatmap to the other format once and keeps it with the job', async () => {
+    const job = await finishedJob(Date.now());
+    const jpeg = await store.heatmap(job, 'jpeg');
+    expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
+    expect(readdirSync(dir).sort()).toEqual([
+      `${job.id}.depth.f32`,
+      `${job.id}.jpg`,
+      `${job.id}.png`,
+    ]);
+  });
+
+  it('removes result files left by an earlier process at start-up, and nothing else', async () => {
+    const job = await finishedJob(Date.now());
+    const restarted = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir }));
+    await restarted.onModuleInit();
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await restarted.lookup(job.id)).toBeUndefined();
+  });
+});
