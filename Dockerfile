@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+
+# --- deps: every dependency, for the build -----------------------------------
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+# The CPU build of onnxruntime-node ships in the npm package; skip the CUDA fetch.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+
+# --- build: compile, then keep production dependencies only -------------------
+FROM deps AS build
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+# --- runtime: compiled app, no compilers, non-root ----------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    MODELS_DIR=/models \
+    RESULTS_DIR=/tmp/depthserve-results
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY client ./client
+# /models holds the weights: mount a volume with the .onnx file, or let the
+# service download and verify it there on first start.
+RUN mkdir -p /models && chown node:node /models
+USER node
+VOLUME ["/models"]
+EXPOSE 3000
+# Readiness, not just liveness: unhealthy until the model is loaded and warm.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/main.js"]
