@@ -137,9 +137,19 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
     });
   });
 
-  it('answers 400 for multipart without the file field, and 404 for unknown or malformed ids', async () => {
+  it('answers 400 for multipart without the file field, with two files, or with another file field', async () => {
     const none = await t.http().post('/api/v1/depth').field('other', 'x').expect(400);
     expect(none.body).toMatchObject({ code: 'no_file' });
+    const cat = photo('chelsea_cat_small.jpg');
+    const two = await t.http().post('/api/v1/depth').attach('file', cat).attach('file', cat).expect(400);
+    expect(two.body).toMatchObject({ code: 'malformed_upload', error: 'Send exactly one file in "file".' });
+    const other = await t.http().post('/api/v1/depth').attach('image', cat).expect(400);
+    expect(other.body).toMatchObject({ code: 'malformed_upload' });
+    const json = await t.http().post('/api/v1/depth').send({ file: 'x' }).expect(400);
+    expect(json.body).toMatchObject({ code: 'malformed_upload' });
+  });
+
+  it('answers 404 for unknown or malformed ids', async () => {
     await t.http().get('/api/v1/depth/2f1f5e7e-1c7a-4a53-9a61-3b1d7a0c9d10').expect(404);
     for (const id of ['nope', '..%2F..%2Fetc%2Fpasswd', '2F1F5E7E-1C7A-4A53-9A61-3B1D7A0C9D10']) {
       const res = await t.http().get(`/api/v1/depth/${id}/result`).expect(404);

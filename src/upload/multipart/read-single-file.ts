@@ -45,6 +45,7 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     let file: UploadedFile | undefined;
     let failure: Error | undefined;
     let emptyName = false;
+    let fileParts = 0;
     const fail = (error: Error) => {
       failure ??= error;
       req.unpipe(parser);
@@ -61,7 +62,8 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
           ),
         );
       }
-      if (file || emptyName) {
+      fileParts += 1;
+      if (fileParts > 1) {
         stream.resume();
         return fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`));
       }
