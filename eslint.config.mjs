@@ -33,8 +33,11 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ['jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+    files: ['jest.config.js', 'test/helpers/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', process: 'readonly' },
+    },
   },
   {
     files: ['client/**/*.js'],

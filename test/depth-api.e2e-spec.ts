@@ -141,8 +141,16 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
     const none = await t.http().post('/api/v1/depth').field('other', 'x').expect(400);
     expect(none.body).toMatchObject({ code: 'no_file' });
     const cat = photo('chelsea_cat_small.jpg');
-    const two = await t.http().post('/api/v1/depth').attach('file', cat).attach('file', cat).expect(400);
-    expect(two.body).toMatchObject({ code: 'malformed_upload', error: 'Send exactly one file in "file".' });
+    const two = await t
+      .http()
+      .post('/api/v1/depth')
+      .attach('file', cat)
+      .attach('file', cat)
+      .expect(400);
+    expect(two.body).toMatchObject({
+      code: 'malformed_upload',
+      error: 'Send exactly one file in "file".',
+    });
     const other = await t.http().post('/api/v1/depth').attach('image', cat).expect(400);
     expect(other.body).toMatchObject({ code: 'malformed_upload' });
     const json = await t.http().post('/api/v1/depth').send({ file: 'x' }).expect(400);
