@@ -69,7 +69,11 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
       input.height,
     ]);
     const bad = await t.http().get(`/api/v1/depth/${id}/result?format=gif`).expect(400);
-    expect(bad.body).toMatchObject({ statusCode: 400, code: 'bad_request' });
+    expect(bad.body).toEqual({
+      statusCode: 400,
+      code: 'bad_request',
+      error: 'format must be one of: png, jpeg.',
+    });
   });
 
   it('decides the type from the bytes, not the name', async () => {

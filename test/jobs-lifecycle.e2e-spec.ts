@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { IncomingMessage, request, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ResultsCleanupService } from '../src/results/results-cleanup.service';
@@ -7,6 +10,23 @@ import { model, photo } from './helpers/paths';
 import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
 
 const cat = () => readFileSync(photo('chelsea_cat_small.jpg'));
+
+/** Sends headers and the first bytes of a 10 MB upload, never the rest; returns the status. */
+async function statusOfUnfinishedUpload(t: TestApp): Promise<number | undefined> {
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
+  const req = request({
+    port,
+    host: '127.0.0.1',
+    method: 'POST',
+    path: '/api/v1/depth',
+    headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': 10_000_000 },
+  });
+  req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n');
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
+  req.destroy();
+  return res.statusCode;
+}
 
 describe('admission: a bounded queue answers 503 with Retry-After when full', () => {
   let t: TestApp;
@@ -27,6 +47,7 @@ describe('admission: a bounded queue answers 503 with Retry-After when full', ()
       error: expect.stringContaining('queue is full'),
     });
     expect(Number(full.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(await statusOfUnfinishedUpload(t)).toBe(503);
     const health = await t.http().get('/healthz').expect(503);
     expect(health.body.details.queue).toMatchObject({ status: 'down', depth: 1, capacity: 1 });
 

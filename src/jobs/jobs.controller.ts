@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Controller,
   DefaultValuePipe,
   Get,
@@ -19,6 +20,8 @@ enum HeatmapFormatParam {
 
 const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
 
+const badFormat = () => new BadRequestException('format must be one of: png, jpeg.');
+
 @Controller('api/v1/depth')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
@@ -33,7 +36,11 @@ export class JobsController {
   @Get(':id/result')
   async result(
     @Param('id') id: string,
-    @Query('format', new DefaultValuePipe('png'), new ParseEnumPipe(HeatmapFormatParam))
+    @Query(
+      'format',
+      new DefaultValuePipe('png'),
+      new ParseEnumPipe(HeatmapFormatParam, { exceptionFactory: badFormat }),
+    )
     format: HeatmapFormatParam,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | JobStatusDto> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { InferenceModule } from '../inference/inference.module';
 import { ResultsModule } from '../results/results.module';
+import { AdmissionGuard } from './admission.guard';
 import { JobsController } from './jobs.controller';
 import { QueueHealthIndicator } from './jobs.health';
 import { JobsService } from './jobs.service';
@@ -9,7 +10,7 @@ import { JobsService } from './jobs.service';
 @Module({
   imports: [InferenceModule, ResultsModule, TerminusModule],
   controllers: [JobsController],
-  providers: [JobsService, QueueHealthIndicator],
-  exports: [JobsService, QueueHealthIndicator],
+  providers: [JobsService, QueueHealthIndicator, AdmissionGuard],
+  exports: [JobsService, QueueHealthIndicator, AdmissionGuard],
 })
 export class JobsModule {}

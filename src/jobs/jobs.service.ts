@@ -47,11 +47,16 @@ export class JobsService {
     return this.config.queueMax;
   }
 
-  submit(image: Uint8Array, preferredFormat: HeatmapFormat): Job {
+  /** Throws the 503 an upload would get right now; cheap enough to call before reading a body. */
+  assertAccepting(): void {
     this.inference.assertReady();
     if (this.depth >= this.config.queueMax) {
       throw new QueueFullError(this.config.queueMax, this.retryAfterSeconds());
     }
+  }
+
+  submit(image: Uint8Array, preferredFormat: HeatmapFormat): Job {
+    this.assertAccepting();
     const job = new Job(preferredFormat);
     this.store.add(job);
     this.queue.push({ job, image });

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
+import { AdmissionGuard } from '../jobs/admission.guard';
 import { JobsService } from '../jobs/jobs.service';
 import type { UploadedFile } from '../upload/multipart/read-single-file';
 import { SingleFileInterceptor } from '../upload/single-file.interceptor';
@@ -29,7 +30,7 @@ export class LegacyController {
 
   @Post('upload')
   @HttpCode(200)
-  @UseGuards(UploadThrottlerGuard)
+  @UseGuards(UploadThrottlerGuard, AdmissionGuard)
   @UseInterceptors(SingleFileInterceptor)
   async upload(@UploadedImage() file: UploadedFile): Promise<{ request_id: string }> {
     const job = await this.uploads.accept(file, 'jpeg');

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
+import { AdmissionGuard } from '../jobs/admission.guard';
 import { jobUrls } from '../jobs/dto/job-status.dto';
 import type { UploadAcceptedDto } from './dto/upload-accepted.dto';
 import type { UploadedFile } from './multipart/read-single-file';
@@ -13,7 +14,7 @@ export class UploadController {
 
   @Post()
   @HttpCode(202)
-  @UseGuards(UploadThrottlerGuard)
+  @UseGuards(UploadThrottlerGuard, AdmissionGuard)
   @UseInterceptors(SingleFileInterceptor)
   async create(@UploadedImage() file: UploadedFile): Promise<UploadAcceptedDto> {
     const job = await this.uploads.accept(file, 'png');

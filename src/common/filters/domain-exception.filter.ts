@@ -55,16 +55,13 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
     const body = this.toBody(exception, req);
-    if ('retryAfterSeconds' in (exception as object)) {
-      res.setHeader(
-        'Retry-After',
-        String((exception as { retryAfterSeconds: number }).retryAfterSeconds),
-      );
-    }
     if (res.headersSent) {
+      // A stream failed mid-response: all we can do is end it.
       res.end();
       return;
     }
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }
 
@@ -85,6 +82,12 @@ export class DomainExceptionFilter implements ExceptionFilter {
     );
     return { statusCode: 500, code: 'internal', error: 'Internal server error' };
   }
+}
+
+/** Errors that can be retried carry retryAfterSeconds; it becomes the Retry-After header. */
+function retryAfterOf(exception: unknown): number | undefined {
+  if (!(exception instanceof Error) || !('retryAfterSeconds' in exception)) return undefined;
+  return exception.retryAfterSeconds as number;
 }
 
 function codeFor(status: number): string {
