@@ -4,7 +4,9 @@ import { IncomingMessage, request, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { JobsService } from '../src/jobs/jobs.service';
 import { ResultsCleanupService } from '../src/results/results-cleanup.service';
+import { ResultsStore } from '../src/results/results.store';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { model, photo } from './helpers/paths';
 import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
@@ -153,5 +155,40 @@ describe('rate limiting', () => {
     await t.http().post('/upload').attach('file', cat(), 'cat.jpg').expect(429);
     // Reads are not limited by the upload budget.
     await t.http().get('/healthz').expect(200);
+  });
+});
+
+describe('interrupted uploads', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp();
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('leaves no job behind when the client disconnects mid-body, and keeps serving', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
+    const store = t.app.get(ResultsStore);
+    for (let i = 0; i < 5; i++) {
+      const req = request({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/api/v1/depth',
+        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': 100_000 },
+      });
+      req.on('error', () => undefined);
+      req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n');
+      req.write(cat().subarray(0, 5000));
+      await sleep(50);
+      req.destroy();
+    }
+    await sleep(100);
+    expect(store.size).toBe(0);
+    expect(t.app.get(JobsService).depth).toBe(0);
+    const ok = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+    expect((await waitFinished(t, ok.body.id)).status).toBe('done');
   });
 });

@@ -101,6 +101,12 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
       if (!file) return reject(new NoFileError());
       resolve(file);
     });
+    // A client that disconnects mid-body must not leave this promise, and its chunks, pending.
+    req.once('close', () => {
+      if (!req.complete) {
+        fail(new MalformedUploadError('The upload was interrupted before it finished.'));
+      }
+    });
     req.pipe(parser);
   });
 }
