@@ -66,6 +66,18 @@ describe('decodeForModel', () => {
     }
   });
 
+  it('reads an animated GIF as its first frame', async () => {
+    const red = await solid(3, '#ff0000').png().toBuffer();
+    const blue = await solid(3, '#0000ff').png().toBuffer();
+    const gif = await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer();
+    expect((await sharp(gif).metadata()).pages).toBe(2);
+    const { rgb, width, height } = await decodeForModel(gif, size, 1e6);
+    expect([width, height]).toEqual([12, 6]);
+    expect(Array.from(rgb.subarray(0, 3))).toEqual([255, 0, 0]);
+  });
+
   it('applies EXIF orientation before reporting the size', async () => {
     const rotated = await solid(3, '#336699').jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const { width, height } = await decodeForModel(rotated, size, 1e6);
