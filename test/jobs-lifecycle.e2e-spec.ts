@@ -78,6 +78,7 @@ describe('job timeout', () => {
         width: 600,
         height: 600,
         channels: 3,
+        background: '#000',
         noise: { type: 'gaussian', mean: 128, sigma: 40 },
       },
     })

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
-import { Job } from '../results/job.entity';
+import type { DepthResult } from '../inference/inference.types';
+import { Job, JobOutput } from '../results/job.entity';
 import { isJobId } from '../results/result-files';
 import { ResultsStore } from '../results/results.store';
 import {
@@ -109,22 +110,11 @@ export class JobsService {
       released = run.released;
       const result = await run.result;
       await this.store.saveOutput(job, result);
-      const { decodeMs, inferenceMs, postprocessMs } = result.timings;
-      job.complete(
-        {
-          format: result.format,
-          width: result.width,
-          height: result.height,
-          depthWidth: result.depthWidth,
-          depthHeight: result.depthHeight,
-          depthMin: result.depthMin,
-          depthMax: result.depthMax,
-        },
-        decodeMs + inferenceMs + postprocessMs,
-      );
+      job.complete(outputOf(result), result.timings);
+      const t = job.timings!;
       this.logger.log(
-        `Job ${job.id} done in ${job.timings?.totalMs} ms (queue ${job.timings?.queueMs} ms, decode ${decodeMs.toFixed(0)} ms, ` +
-          `inference ${inferenceMs.toFixed(0)} ms, postprocess ${postprocessMs.toFixed(0)} ms).`,
+        `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
+          `inference ${t.inferenceMs} ms, postprocess ${t.postprocessMs} ms).`,
       );
     } catch (error) {
       const { reason, message } = classifyFailure(error);
@@ -143,4 +133,10 @@ export class JobsService {
     const drainMs = (this.depth * this.averageJobMs) / this.config.workers;
     return Math.min(60, Math.max(1, Math.ceil(drainMs / 1000)));
   }
+}
+
+/** What the job keeps of a worker's result; the large buffers go to disk. */
+function outputOf(result: DepthResult): JobOutput {
+  const { format, width, height, depthWidth, depthHeight, depthMin, depthMax } = result;
+  return { format, width, height, depthWidth, depthHeight, depthMin, depthMax };
 }

@@ -1,6 +1,7 @@
 import { IllegalTransitionError, Job } from './job.entity';
 
 describe('Job state machine', () => {
+  const stages = { decodeMs: 1, inferenceMs: 1, postprocessMs: 1 };
   const output = {
     format: 'png',
     width: 4,
@@ -16,11 +17,11 @@ describe('Job state machine', () => {
     expect(job.status).toBe('queued');
     job.start(1_250);
     expect(job.status).toBe('processing');
-    job.complete(output, 180.4, 1_500);
+    job.complete(output, { decodeMs: 20.2, inferenceMs: 180.4, postprocessMs: 40.6 }, 1_500);
     expect(job).toMatchObject({
       status: 'done',
       finishedAt: 1_500,
-      timings: { queueMs: 250, inferenceMs: 180, totalMs: 500 },
+      timings: { queueMs: 250, decodeMs: 20, inferenceMs: 180, postprocessMs: 41, totalMs: 500 },
     });
     job.expire();
     expect(job.status).toBe('expired');
@@ -44,12 +45,12 @@ describe('Job state machine', () => {
   });
 
   it.each([
-    ['complete a queued job', (job: Job) => job.complete(output, 1)],
+    ['complete a queued job', (job: Job) => job.complete(output, stages)],
     ['expire an unfinished job', (job: Job) => job.expire()],
     ['start a job twice', (job: Job) => (job.start(), job.start())],
     [
       'finish a job twice',
-      (job: Job) => (job.start(), job.complete(output, 1), job.fail('internal', 'x')),
+      (job: Job) => (job.start(), job.complete(output, stages), job.fail('internal', 'x')),
     ],
   ])('refuses to %s', (_label, act) => {
     expect(() => act(new Job('png'))).toThrow(IllegalTransitionError);
@@ -59,7 +60,7 @@ describe('Job state machine', () => {
     const job = new Job('png', 0);
     expect(job.isPastTtl(1000, 10_000)).toBe(false);
     job.start(0);
-    job.complete(output, 1, 2_000);
+    job.complete(output, stages, 2_000);
     expect(job.isPastTtl(1000, 2_999)).toBe(false);
     expect(job.isPastTtl(1000, 3_000)).toBe(true);
   });

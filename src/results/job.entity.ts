@@ -22,7 +22,15 @@ export interface JobOutput {
   depthMax: number;
 }
 
-export interface JobTimings {
+/** Where a worker spent its time on one image. */
+export interface StageTimings {
+  decodeMs: number;
+  inferenceMs: number;
+  postprocessMs: number;
+}
+
+/** Whole milliseconds; the stage split is present only for jobs that reached the end. */
+export interface JobTimings extends Partial<StageTimings> {
   queueMs: number;
   inferenceMs: number;
   totalMs: number;
@@ -60,16 +68,16 @@ export class Job {
     this.startedAt = now;
   }
 
-  complete(output: JobOutput, inferenceMs: number, now = Date.now()): void {
+  complete(output: JobOutput, stages: StageTimings, now = Date.now()): void {
     this.moveTo('done');
     this.output = output;
-    this.finish(now, inferenceMs);
+    this.finish(now, stages);
   }
 
   fail(reason: FailureReason, message: string, now = Date.now()): void {
     this.moveTo('failed');
     this.failure = { reason, message };
-    this.finish(now, 0);
+    this.finish(now);
   }
 
   expire(): void {
@@ -81,12 +89,14 @@ export class Job {
     return this.finishedAt !== undefined && now - this.finishedAt >= ttlMs;
   }
 
-  private finish(now: number, inferenceMs: number): void {
+  private finish(now: number, stages?: StageTimings): void {
     this.finishedAt = now;
     const startedAt = this.startedAt ?? now;
     this.timings = {
       queueMs: startedAt - this.createdAt,
-      inferenceMs: Math.round(inferenceMs),
+      decodeMs: stages && Math.round(stages.decodeMs),
+      inferenceMs: stages ? Math.round(stages.inferenceMs) : 0,
+      postprocessMs: stages && Math.round(stages.postprocessMs),
       totalMs: now - this.createdAt,
     };
   }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppConfig } from '../config/app-config';
-import type { DepthResult } from '../inference/inference.types';
 import { Job } from './job.entity';
 import { ResultsStore } from './results.store';
 
@@ -25,8 +24,7 @@ describe('ResultsStore', () => {
     })
       .png()
       .toBuffer();
-    const result = { format: 'png', heatmap, depth: new Float32Array(4) } as unknown as DepthResult;
-    await store.saveOutput(job, result);
+    await store.saveOutput(job, { format: 'png', heatmap, depth: new Float32Array(4) });
     job.start(finishedAt - 50);
     job.complete(
       {
@@ -38,7 +36,7 @@ describe('ResultsStore', () => {
         depthMin: 0,
         depthMax: 1,
       },
-      10,
+      { decodeMs: 1, inferenceMs: 8, postprocessMs: 1 },
       finishedAt,
     );
     return job;

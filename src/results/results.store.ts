@@ -47,7 +47,10 @@ export class ResultsStore implements OnModuleInit {
     return job && { job };
   }
 
-  async saveOutput(job: Job, result: DepthResult): Promise<void> {
+  async saveOutput(
+    job: Job,
+    result: Pick<DepthResult, 'format' | 'heatmap' | 'depth'>,
+  ): Promise<void> {
     await Promise.all([
       this.files.write(job.id, result.format, result.heatmap),
       this.files.write(job.id, 'depth.f32', new Uint8Array(result.depth.buffer)),

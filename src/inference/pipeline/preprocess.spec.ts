@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { Color } from 'sharp';
 import { decodeForModel, toInputTensor } from './preprocess';
 
 const contract = {
@@ -37,7 +37,7 @@ describe('toInputTensor', () => {
 
 describe('decodeForModel', () => {
   const size = { inputWidth: 8, inputHeight: 8 };
-  const solid = (channels: 3 | 4, background: sharp.Color) =>
+  const solid = (channels: 3 | 4, background: Color) =>
     sharp({ create: { width: 12, height: 6, channels, background } });
 
   it('flattens transparency onto white', async () => {
@@ -90,6 +90,7 @@ describe('decodeForModel', () => {
         width: 256,
         height: 256,
         channels: 3,
+        background: '#000',
         noise: { type: 'gaussian', mean: 128, sigma: 50 },
       },
     })
