@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { DepthResult } from '../inference/inference.types';
-import { Job, JobOutput } from '../results/job.entity';
+import { FailureReason, Job, JobOutput } from '../results/job.entity';
 import { isJobId } from '../results/result-files';
 import { ResultsStore } from '../results/results.store';
 import {
@@ -11,6 +11,7 @@ import {
   JobFailedError,
   JobNotFoundError,
   QueueFullError,
+  ShuttingDownError,
 } from './errors/job.errors';
 import { classifyFailure } from './job-classifier';
 
@@ -26,10 +27,12 @@ interface Pending {
  * to the pool.
  */
 @Injectable()
-export class JobsService {
+export class JobsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private readonly queue: Pending[] = [];
-  private running = 0;
+  /** One entry per occupied worker slot; settles when the thread is free again. */
+  private readonly running = new Set<Promise<void>>();
+  private draining = false;
   /** Smoothed job duration, for an honest Retry-After. */
   private averageJobMs = 1000;
 
@@ -41,7 +44,7 @@ export class JobsService {
 
   /** Queued plus running jobs. */
   get depth(): number {
-    return this.queue.length + this.running;
+    return this.queue.length + this.running.size;
   }
 
   get capacity(): number {
@@ -50,6 +53,7 @@ export class JobsService {
 
   /** Throws the 503 an upload would get right now; cheap enough to call before reading a body. */
   assertAccepting(): void {
+    if (this.draining) throw new ShuttingDownError();
     this.inference.assertReady();
     if (this.depth >= this.config.queueMax) {
       throw new QueueFullError(this.config.queueMax, this.retryAfterSeconds());
@@ -90,14 +94,27 @@ export class JobsService {
     return index < 0 ? undefined : index + 1;
   }
 
+  /**
+   * On shutdown: stop admitting, fail jobs that have not started, and wait
+   * until every running task has left its worker, so the pool can close
+   * without terminating a thread inside ONNX Runtime (which aborts the process).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    for (const { job } of this.queue.splice(0)) {
+      this.fail(job, 'shutdown', 'The service shut down before this job started.');
+    }
+    this.logger.log(`Shutting down: waiting for ${this.running.size} running jobs.`);
+    await Promise.all(this.running);
+  }
+
   private pump(): void {
-    while (this.running < this.config.workers && this.queue.length > 0) {
-      const next = this.queue.shift() as Pending;
-      this.running += 1;
-      void this.execute(next).finally(() => {
-        this.running -= 1;
+    while (!this.draining && this.running.size < this.config.workers && this.queue.length > 0) {
+      const run = this.execute(this.queue.shift() as Pending).finally(() => {
+        this.running.delete(run);
         this.pump();
       });
+      this.running.add(run);
     }
   }
 
@@ -118,15 +135,19 @@ export class JobsService {
       );
     } catch (error) {
       const { reason, message } = classifyFailure(error);
-      job.fail(reason, message);
-      this.logger.warn(
-        `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
-      );
+      this.fail(job, reason, message);
     } finally {
       const ranMs = Date.now() - (job.startedAt ?? Date.now());
       this.averageJobMs = 0.8 * this.averageJobMs + 0.2 * ranMs;
     }
     await released;
+  }
+
+  private fail(job: Job, reason: FailureReason, message: string): void {
+    job.fail(reason, message);
+    this.logger.warn(
+      `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
+    );
   }
 
   private retryAfterSeconds(): number {

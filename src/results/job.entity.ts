@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 
 export type JobStatus = 'queued' | 'processing' | 'done' | 'failed' | 'expired';
-export type FailureReason = 'timeout' | 'invalid_image' | 'worker_error' | 'internal';
+export type FailureReason = 'timeout' | 'invalid_image' | 'worker_error' | 'shutdown' | 'internal';
 
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   queued: ['processing', 'failed'],

@@ -13,6 +13,7 @@ import {
   JobFailedError,
   JobNotFoundError,
   QueueFullError,
+  ShuttingDownError,
 } from '../../jobs/errors/job.errors';
 import {
   ImageTooLargeError,
@@ -43,6 +44,7 @@ const DOMAIN_ERRORS: [ErrorClass, number, string][] = [
   [RateLimitedError, 429, 'rate_limited'],
   [QueueFullError, 503, 'queue_full'],
   [ModelNotReadyError, 503, 'model_not_ready'],
+  [ShuttingDownError, 503, 'shutting_down'],
 ];
 
 /** Maps domain errors, Nest's HTTP exceptions and anything unexpected to one JSON shape. */

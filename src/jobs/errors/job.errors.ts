@@ -35,3 +35,12 @@ export class JobFailedError extends Error {
     this.name = 'JobFailedError';
   }
 }
+
+export class ShuttingDownError extends Error {
+  readonly retryAfterSeconds = 5;
+
+  constructor() {
+    super('The service is shutting down and takes no new jobs.');
+    this.name = 'ShuttingDownError';
+  }
+}
