@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 
@@ -40,6 +40,8 @@ export class ResultFiles {
   /** Creates the directory, owner-only, and drops results left by an earlier process. */
   async prepare(): Promise<number> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // mkdir leaves an existing directory's mode alone; results are private either way.
+    await chmod(this.dir, 0o700);
     const stale = (await readdir(this.dir)).filter((name) => isJobId(name.split('.')[0]));
     await Promise.all(stale.map((name) => rm(join(this.dir, name), { force: true })));
     return stale.length;

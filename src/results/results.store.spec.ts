@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -59,6 +59,14 @@ describe('ResultsStore', () => {
     const job = await finishedJob(Date.now() - 61_000);
     expect(await store.lookup(job.id)).toEqual({ expired: true });
     expect(existsSync(join(dir, `${job.id}.png`))).toBe(false);
+  });
+
+  it('keeps results in an owner-only directory, in owner-only files', async () => {
+    chmodSync(dir, 0o755);
+    await store.onModuleInit();
+    const job = await finishedJob(Date.now());
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, `${job.id}.png`)).mode & 0o777).toBe(0o600);
   });
 
   it('tells an id it never saw from an expired one', async () => {
