@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
-import { IncomingMessage, request, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ClientRequest, IncomingMessage, request } from 'node:http';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { JobsService } from '../src/jobs/jobs.service';
@@ -9,22 +8,27 @@ import { ResultsCleanupService } from '../src/results/results-cleanup.service';
 import { ResultsStore } from '../src/results/results.store';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { model, photo } from './helpers/paths';
-import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
+import { listen, sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
 
 const cat = () => readFileSync(photo('chelsea_cat_small.jpg'));
 
-/** Sends headers and the first bytes of a 10 MB upload, never the rest; returns the status. */
-async function statusOfUnfinishedUpload(t: TestApp): Promise<number | undefined> {
-  await t.app.listen(0, '127.0.0.1');
-  const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
+/** Starts a raw multipart upload that declares `length` bytes and sends only the part header. */
+async function openUpload(t: TestApp, length: number): Promise<ClientRequest> {
   const req = request({
-    port,
+    port: await listen(t),
     host: '127.0.0.1',
     method: 'POST',
     path: '/api/v1/depth',
-    headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': 10_000_000 },
+    headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': length },
   });
+  req.on('error', () => undefined);
   req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n');
+  return req;
+}
+
+/** The status of a 10 MB upload whose body never arrives. */
+async function statusOfUnfinishedUpload(t: TestApp): Promise<number | undefined> {
+  const req = await openUpload(t, 10_000_000);
   const [res] = (await once(req, 'response')) as [IncomingMessage];
   req.destroy();
   return res.statusCode;
@@ -169,19 +173,9 @@ describe('interrupted uploads', () => {
   afterAll(() => t.close());
 
   it('leaves no job behind when the client disconnects mid-body, and keeps serving', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
     const store = t.app.get(ResultsStore);
     for (let i = 0; i < 5; i++) {
-      const req = request({
-        port,
-        host: '127.0.0.1',
-        method: 'POST',
-        path: '/api/v1/depth',
-        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': 100_000 },
-      });
-      req.on('error', () => undefined);
-      req.write('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n');
+      const req = await openUpload(t, 100_000);
       req.write(cat().subarray(0, 5000));
       await sleep(50);
       req.destroy();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { photo } from './helpers/paths';
-import { sleep, startApp, TestApp, waitReady } from './helpers/test-app';
+import { listen, sleep, startApp, TestApp, waitReady } from './helpers/test-app';
 
 /** The original Flask service's contract, which existing clients rely on. */
 describe('legacy routes: POST /upload and GET /result/<id>', () => {
@@ -101,9 +101,7 @@ describe('legacy routes: POST /upload and GET /result/<id>', () => {
   });
 
   it('works for a browser-style client: FormData posted with fetch', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const server = t.app.getHttpServer() as import('node:http').Server;
-    const { port } = server.address() as { port: number };
+    const port = await listen(t);
     const form = new FormData();
     form.append(
       'file',

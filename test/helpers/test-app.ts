@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -33,6 +35,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   await app.init();
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   return { app, config, http: () => request(server), close: () => app.close() };
+}
+
+/** Listens on a loopback port (once) for tests that need a real socket; returns the port. */
+export async function listen(t: TestApp): Promise<number> {
+  const server = t.app.getHttpServer() as Server;
+  if (!server.listening) await t.app.listen(0, '127.0.0.1');
+  return (server.address() as AddressInfo).port;
 }
 
 /** Polls /healthz until it answers 200. */
