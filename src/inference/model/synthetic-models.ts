@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ints, mulberry32, OnnxGraphBuilder } from './onnx-graph-builder';
 
 /**
@@ -53,5 +55,25 @@ export function buildChannelProbeModel(
     outputShape: [1, size.height, size.width],
     opset: OPSET,
     docString: `channel probe model: depth = ${weights.join(',')} . rgb`,
+  });
+}
+
+/** The generated models the project ships recipes for, by file name. */
+export const SYNTHETIC_MODELS: Record<string, () => Uint8Array> = {
+  // Fast: a 2-layer conv net, for tests and smoke runs.
+  'synthetic-tiny.onnx': () => buildSyntheticDepthModel(),
+  // Slow on purpose (hundreds of ms per image): for queue-full and shutdown behaviour.
+  'synthetic-slow.onnx': () => buildSyntheticDepthModel({ hidden: 64, layers: 12 }),
+  // depth = red channel, so the heatmap is predictable from the input.
+  'synthetic-red.onnx': () => buildChannelProbeModel([1, 0, 0]),
+};
+
+/** Writes every synthetic model into dir; returns the paths written. */
+export function writeSyntheticModels(dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return Object.entries(SYNTHETIC_MODELS).map(([file, build]) => {
+    const path = join(dir, file);
+    writeFileSync(path, build());
+    return path;
   });
 }
