@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,10 +112,15 @@ describe('/healthz and /livez', () => {
     await t.http().get('/livez').expect(200);
   });
 
-  it('reports a missing MODEL_PATH as not ready', async () => {
-    t = await startApp({ MODEL_PATH: '/nonexistent/model.onnx' });
-    expect(await waitForFailure(t)).toMatch(/MODEL_PATH=\/nonexistent\/model\.onnx does not exist/);
-    expect(existsSync('/nonexistent')).toBe(false);
+  it('reports a missing MODEL_PATH as not ready, and picks the file up once it appears', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'depthserve-models-')), 'late.onnx');
+    t = await startApp({ MODEL_PATH: path, MODEL_RETRY_SECONDS: '1' });
+    const message = await waitForFailure(t);
+    expect(message).toContain(`MODEL_PATH=${path} does not exist`);
+    expect(message).toContain('Retrying in 1 s.');
+    copyFileSync(model('tiny'), path);
+    await waitReady(t, 10_000);
+    await t.http().post('/api/v1/depth').attach('file', photo('chelsea_cat_small.jpg')).expect(202);
   });
 });
 

@@ -26,6 +26,8 @@ export interface ModelConfig {
   sha256?: string;
   download: boolean;
   downloadTimeoutMs: number;
+  /** First delay before trying again after a failed load; backs off up to 10x. */
+  retrySeconds: number;
   contract: ModelContract;
 }
 
@@ -78,6 +80,7 @@ function parse(env: EnvReader, cores: number): AppConfig {
       sha256: env.sha256('MODEL_SHA256'),
       download: env.bool('MODEL_DOWNLOAD', true),
       downloadTimeoutMs: env.int('MODEL_DOWNLOAD_TIMEOUT_MS', 30_000, 1_000),
+      retrySeconds: env.int('MODEL_RETRY_SECONDS', 30, 1, 3600),
       contract: {
         inputWidth: size.width,
         inputHeight: size.height,

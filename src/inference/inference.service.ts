@@ -21,6 +21,8 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(InferenceService.name);
   private pool?: WorkerPool;
   private state: ModelState = { phase: 'resolving', detail: 'Looking for the model file.' };
+  private failures = 0;
+  private retry?: NodeJS.Timeout;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -30,6 +32,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.retry);
     await this.pool?.close();
   }
 
@@ -61,6 +64,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
   private async start(): Promise<void> {
     const started = Date.now();
     const { workers, intraOpThreads } = this.config;
+    this.state = { phase: 'resolving', detail: 'Looking for the model file.' };
     try {
       const model = await resolveModel(this.config.model, (phase, detail) => {
         this.state = { phase, detail: `Downloading the model (${detail}).` };
@@ -81,6 +85,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
       });
       const io = await this.pool.warmUp();
       this.state = { phase: 'ready', detail: 'Ready.', model, io };
+      this.failures = 0;
       this.logger.log(
         `Inference ready in ${Date.now() - started} ms: ${workers} workers x ${intraOpThreads} intra-op threads, ` +
           `input "${io.inputName}" ${io.inputWidth}x${io.inputHeight}, output "${io.outputName}".`,
@@ -91,12 +96,24 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
         ? `ONNX Runtime could not load ${model.path}: ${(error as Error).message}. ` +
           'Replace the file with a valid ONNX model, or set MODEL_PATH to one.'
         : (error as Error).message;
-      this.state = { ...this.state, phase: 'failed', detail };
-      this.logger.error(
-        `The model could not be loaded; the service stays up but not ready. ${detail}`,
-      );
       await this.pool?.close();
       this.pool = undefined;
+      this.scheduleRetry(detail);
     }
+  }
+
+  /**
+   * Stays up and tries again with backoff, so a model file put in place (or
+   * a network that comes back) is picked up without a restart.
+   */
+  private scheduleRetry(detail: string): void {
+    const delay = this.config.model.retrySeconds * Math.min(2 ** this.failures, 10);
+    this.failures += 1;
+    this.state = { ...this.state, phase: 'failed', detail: `${detail} Retrying in ${delay} s.` };
+    this.logger.error(
+      `The model could not be loaded; the service stays up but not ready. ${detail}`,
+    );
+    this.retry = setTimeout(() => void this.start(), delay * 1000);
+    this.retry.unref();
   }
 }
