@@ -108,6 +108,8 @@ async function depth(
   const t3 = performance.now();
   return {
     kind: 'depth',
+    // sharp's output lives in memory Node will not transfer (postMessage would
+    // copy it anyway); one explicit copy gives a buffer that can be moved.
     heatmap: new Uint8Array(heatmap),
     format: task.format,
     width: decoded.width,

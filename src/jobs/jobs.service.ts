@@ -74,8 +74,9 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /** The job, or a 404/410 domain error. Malformed ids never reach the store or the disk. */
   async find(id: string): Promise<Job> {
-    const found = isJobId(id) ? await this.store.lookup(id) : undefined;
-    if (!found) throw new JobNotFoundError(isJobId(id) ? `Job ${id} not found.` : 'Job not found.');
+    if (!isJobId(id)) throw new JobNotFoundError('Job not found.');
+    const found = await this.store.lookup(id);
+    if (!found) throw new JobNotFoundError(`Job ${id} not found.`);
     if ('expired' in found) throw new JobExpiredError(id);
     return found.job;
   }

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppConfig } from '../config/app-config';
 import type { DepthResult } from '../inference/inference.types';
-import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import { encodeHeatmap, HeatmapFormat } from '../inference/pipeline/postprocess';
 import { Job } from './job.entity';
 import { ResultFiles } from './result-files';
 
@@ -53,20 +53,20 @@ export class ResultsStore implements OnModuleInit {
   ): Promise<void> {
     await Promise.all([
       this.files.write(job.id, result.format, result.heatmap),
-      this.files.write(job.id, 'depth.f32', new Uint8Array(result.depth.buffer)),
+      this.files.write(
+        job.id,
+        'depth.f32',
+        new Uint8Array(result.depth.buffer, result.depth.byteOffset, result.depth.byteLength),
+      ),
     ]);
   }
 
   /** The heatmap in the requested format; the other format is converted once, then kept. */
   async heatmap(job: Job, format: HeatmapFormat): Promise<Buffer> {
-    const target = this.files.path(job.id, format);
-    if (await exists(target)) return readFile(target);
+    const stored = await readFile(this.files.path(job.id, format)).catch(ifMissing(undefined));
+    if (stored) return stored;
     const source = await readFile(this.files.path(job.id, job.output?.format ?? 'png'));
-    const image = sharp(source);
-    const bytes =
-      format === 'png'
-        ? await image.png().toBuffer()
-        : await image.jpeg({ quality: 90 }).toBuffer();
+    const bytes = await encodeHeatmap(sharp(source), format);
     await this.files.write(job.id, format, bytes);
     return bytes;
   }
@@ -95,9 +95,10 @@ export class ResultsStore implements OnModuleInit {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
+/** A catch handler that turns "no such file" into a value and rethrows anything else. */
+function ifMissing<T>(value: T) {
+  return (error: NodeJS.ErrnoException): T => {
+    if (error.code === 'ENOENT') return value;
+    throw error;
+  };
 }

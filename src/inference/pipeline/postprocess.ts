@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { Sharp } from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
 
 export type HeatmapFormat = 'png' | 'jpeg';
@@ -55,10 +55,15 @@ export async function renderHeatmap(
   const full = new Uint16Array(upsampled.buffer, upsampled.byteOffset, upsampled.length / 2);
   const rgb = applyLut(full, lut);
   checkpoint();
-  const image = sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } });
-  const encoded =
-    format === 'png'
-      ? await image.png({ compressionLevel: 6 }).toBuffer()
-      : await image.jpeg({ quality: 90, mozjpeg: false }).toBuffer();
-  return encoded;
+  return encodeHeatmap(
+    sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } }),
+    format,
+  );
+}
+
+/** The one place heatmap encoding settings live, for the worker and for later conversions. */
+export function encodeHeatmap(image: Sharp, format: HeatmapFormat): Promise<Buffer> {
+  return format === 'png'
+    ? image.png({ compressionLevel: 6 }).toBuffer()
+    : image.jpeg({ quality: 90 }).toBuffer();
 }
