@@ -62,6 +62,33 @@ describe('admission: a bounded queue answers 503 with Retry-After when full', ()
   });
 });
 
+describe('queue positions', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ MODEL_PATH: model('slow'), WORKERS: '1', QUEUE_MAX: '3' });
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('reports the running job without a position and the queued ones as 1 and 2', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
+      ids.push(res.body.id);
+    }
+    const statuses = await Promise.all(ids.map((id) => t.http().get(`/api/v1/depth/${id}`)));
+    expect(statuses.map((res) => [res.body.status, res.body.queuePosition])).toEqual([
+      ['processing', undefined],
+      ['queued', 1],
+      ['queued', 2],
+    ]);
+    const pending = await t.http().get(`/api/v1/depth/${ids[2]}/result`).expect(202);
+    expect(pending.body).toMatchObject({ status: 'queued', queuePosition: 2 });
+    await waitFinished(t, ids[2]);
+  });
+});
+
 describe('job timeout', () => {
   let t: TestApp;
 
