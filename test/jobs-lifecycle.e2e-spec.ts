@@ -78,7 +78,12 @@ describe('queue positions', () => {
       ids.push(res.body.id);
     }
     const statuses = await Promise.all(ids.map((id) => t.http().get(`/api/v1/depth/${id}`)));
-    expect(statuses.map((res) => [res.body.status, res.body.queuePosition])).toEqual([
+    expect(
+      statuses.map(({ body }: { body: { status: string; queuePosition?: number } }) => [
+        body.status,
+        body.queuePosition,
+      ]),
+    ).toEqual([
       ['processing', undefined],
       ['queued', 1],
       ['queued', 2],
