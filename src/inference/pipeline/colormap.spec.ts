@@ -1,4 +1,4 @@
-import { applyLut, buildLut, INFERNO } from './colormap';
+import { applyLut, buildLut, COLORMAP_NAMES, COLORMAPS, INFERNO } from './colormap';
 
 const rgbAt = (lut: Uint8Array, i: number) => Array.from(lut.subarray(i * 3, i * 3 + 3));
 
@@ -24,7 +24,30 @@ describe('inferno colormap', () => {
     ]);
   });
 
-  it('rejects a colour source that is not #rrggbb', () => {
-    expect(() => buildLut(() => 'rgb(1, 2, 3)')).toThrow(/expected #rrggbb/);
+  it('rejects a colour source it cannot parse', () => {
+    expect(() => buildLut(() => 'hsl(1, 2%, 3%)')).toThrow(/expected #rrggbb/);
+    expect(() => buildLut(() => 'rgb(256, 0, 0)')).toThrow(/expected #rrggbb/);
+  });
+});
+
+describe('the other colormaps', () => {
+  it('are all distinct 256-entry tables', () => {
+    const seen = new Set(
+      COLORMAP_NAMES.map((name) => Buffer.from(COLORMAPS[name]).toString('hex')),
+    );
+    expect(seen.size).toBe(COLORMAP_NAMES.length);
+    for (const name of COLORMAP_NAMES) expect(COLORMAPS[name]).toHaveLength(256 * 3);
+  });
+
+  it("match matplotlib's published end points and d3's turbo", () => {
+    expect(rgbAt(COLORMAPS.viridis, 0)).toEqual([0x44, 0x01, 0x54]); // #440154
+    expect(rgbAt(COLORMAPS.viridis, 255)).toEqual([0xfd, 0xe7, 0x25]); // #fde725
+    expect(rgbAt(COLORMAPS.magma, 255)).toEqual([0xfc, 0xfd, 0xbf]); // #fcfdbf
+    expect(rgbAt(COLORMAPS.plasma, 0)).toEqual([0x0d, 0x08, 0x87]); // #0d0887
+    expect(rgbAt(COLORMAPS.turbo, 0)).toEqual([35, 23, 27]); // d3's turbo(0)
+  });
+
+  it('gray is a linear ramp with near = white', () => {
+    for (const i of [0, 1, 128, 255]) expect(rgbAt(COLORMAPS.gray, i)).toEqual([i, i, i]);
   });
 });
