@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
+import type { OutputsDto } from '../src/jobs/dto/outputs.dto';
 import { model, photo } from './helpers/paths';
 import { startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
 
@@ -74,6 +75,43 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
       code: 'bad_request',
       error: 'format must be one of: png, jpeg.',
     });
+  });
+
+  it('renders every colormap /api/v1/outputs lists, from the same depth, and rejects others', async () => {
+    const outputs = await t.http().get('/api/v1/outputs').expect(200);
+    expect(outputs.body).toMatchObject({
+      defaultFormat: 'png',
+      defaultColormap: 'inferno',
+      colormaps: ['inferno', 'magma', 'plasma', 'viridis', 'turbo', 'gray'],
+    });
+    const formats = (outputs.body as OutputsDto).formats.map((format) => format.id);
+    expect(formats).toEqual(['png', 'jpeg']);
+    const { id } = await depthOf(photo('chelsea_cat_small.jpg'));
+    const pixels = async (query: string) => {
+      const res = await t.http().get(`/api/v1/depth/${id}/result${query}`).expect(200);
+      const { data, info } = await sharp(res.body as Buffer)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([320, 213]);
+      return data;
+    };
+    const inferno = await pixels('');
+    expect((await pixels('?colormap=inferno')).equals(inferno)).toBe(true);
+    const renders = new Set([inferno.toString('base64')]);
+    for (const colormap of ['magma', 'plasma', 'viridis', 'turbo', 'gray']) {
+      renders.add((await pixels(`?colormap=${colormap}`)).toString('base64'));
+    }
+    expect(renders.size).toBe(6);
+    // gray is the depth itself: its brightest pixel is where inferno is brightest too.
+    const gray = await pixels('?colormap=gray&format=png');
+    let brightest = 0;
+    for (let i = 0; i < gray.length; i += 3) if (gray[i] > gray[brightest]) brightest = i;
+    expect(gray[brightest]).toBe(255);
+    expect(Array.from(inferno.subarray(brightest, brightest + 3))).toEqual([252, 255, 164]);
+    const bad = await t.http().get(`/api/v1/depth/${id}/result?colormap=jet`).expect(400);
+    expect(bad.body.error).toBe(
+      'colormap must be one of: inferno, magma, plasma, viridis, turbo, gray.',
+    );
   });
 
   it('decides the type from the bytes, not the name', async () => {

@@ -1,55 +1,43 @@
-import {
-  BadRequestException,
-  Controller,
-  DefaultValuePipe,
-  Get,
-  Param,
-  ParseEnumPipe,
-  Query,
-  Res,
-  StreamableFile,
-} from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
+import type { ColormapName } from '../inference/pipeline/colormap';
+import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import { JobStatusDto, toJobStatusDto } from './dto/job-status.dto';
+import type { OutputsDto } from './dto/outputs.dto';
+import { colormapPipe, formatPipe, OUTPUT_FORMATS, OUTPUTS } from './dto/result-query';
 import { JobsService } from './jobs.service';
 
-enum HeatmapFormatParam {
-  png = 'png',
-  jpeg = 'jpeg',
-}
-
-const CONTENT_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
-
-const badFormat = () => new BadRequestException('format must be one of: png, jpeg.');
-
-@Controller('api/v1/depth')
+@Controller('api/v1')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
-  @Get(':id')
+  /** What the result route can render, so clients need no hard-coded lists. */
+  @Get('outputs')
+  outputs(): OutputsDto {
+    return OUTPUTS;
+  }
+
+  @Get('depth/:id')
   async status(@Param('id') id: string): Promise<JobStatusDto> {
     const job = await this.jobs.find(id);
     return toJobStatusDto(job, this.jobs.positionOf(job));
   }
 
   /** The heatmap when done, 202 with the status while pending, the failure otherwise. */
-  @Get(':id/result')
+  @Get('depth/:id/result')
   async result(
     @Param('id') id: string,
-    @Query(
-      'format',
-      new DefaultValuePipe('png'),
-      new ParseEnumPipe(HeatmapFormatParam, { exceptionFactory: badFormat }),
-    )
-    format: HeatmapFormatParam,
+    @Query('format', formatPipe) format: HeatmapFormat,
+    @Query('colormap', colormapPipe) colormap: ColormapName,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | JobStatusDto> {
     const job = await this.jobs.find(id);
-    const heatmap = await this.jobs.heatmap(job, format);
+    const heatmap = await this.jobs.heatmap(job, format, colormap);
     if (!heatmap) {
       res.status(202);
       return toJobStatusDto(job, this.jobs.positionOf(job));
     }
-    return new StreamableFile(heatmap, { type: CONTENT_TYPES[format], length: heatmap.length });
+    const type = OUTPUT_FORMATS.find((output) => output.id === format)!.mediaType;
+    return new StreamableFile(heatmap, { type, length: heatmap.length });
   }
 }

@@ -3,14 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
+import { JobEvents } from '../results/job-events';
 import { ResultsStore } from '../results/results.store';
 import { ShuttingDownError } from './errors/job.errors';
 import { JobsService } from './jobs.service';
 
 describe('JobsService admission', () => {
   const config = AppConfig.fromEnv({ RESULTS_DIR: mkdtempSync(join(tmpdir(), 'jobs-spec-')) });
-  const service = () =>
-    new JobsService(config, new InferenceService(config), new ResultsStore(config));
+  const service = () => {
+    const events = new JobEvents();
+    return new JobsService(
+      config,
+      new InferenceService(config),
+      new ResultsStore(config, events),
+      events,
+    );
+  };
 
   it('refuses work while the model is not loaded, naming the model state', () => {
     expect(() => service().assertAccepting()).toThrow(/still starting/);

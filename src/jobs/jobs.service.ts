@@ -1,9 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
+import type { ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { DepthResult } from '../inference/inference.types';
 import { FailureReason, Job, JobOutput } from '../results/job.entity';
+import { JobEvents } from '../results/job-events';
 import { isJobId } from '../results/result-files';
 import { ResultsStore } from '../results/results.store';
 import {
@@ -14,6 +16,7 @@ import {
   ShuttingDownError,
 } from './errors/job.errors';
 import { classifyFailure } from './job-classifier';
+import { PositionNotifier } from './position-notifier';
 
 interface Pending {
   job: Job;
@@ -35,12 +38,16 @@ export class JobsService implements BeforeApplicationShutdown {
   private draining = false;
   /** Smoothed job duration, for an honest Retry-After. */
   private averageJobMs = 1000;
+  private readonly positions: PositionNotifier;
 
   constructor(
     private readonly config: AppConfig,
     private readonly inference: InferenceService,
     private readonly store: ResultsStore,
-  ) {}
+    private readonly events: JobEvents,
+  ) {
+    this.positions = new PositionNotifier(events, () => this.queue.map(({ job }) => job));
+  }
 
   /** Queued plus running jobs. */
   get depth(): number {
@@ -60,14 +67,15 @@ export class JobsService implements BeforeApplicationShutdown {
     }
   }
 
-  submit(image: Uint8Array, preferredFormat: HeatmapFormat): Job {
+  /** Admits a job; a subscriber socket id is subscribed before the job is announced. */
+  submit(image: Uint8Array, preferredFormat: HeatmapFormat, subscriber?: string): Job {
     this.assertAccepting();
     const job = new Job(preferredFormat);
     this.store.add(job);
-    this.queue.push({ job, image });
-    this.logger.log(
-      `Job ${job.id} queued at position ${this.queue.length} (${image.length} bytes).`,
-    );
+    const position = this.queue.push({ job, image });
+    this.logger.log(`Job ${job.id} queued at position ${position} (${image.length} bytes).`);
+    this.positions.announced(job, position);
+    this.events.emit('queued', job, position, subscriber);
     this.pump();
     return job;
   }
@@ -81,12 +89,24 @@ export class JobsService implements BeforeApplicationShutdown {
     return found.job;
   }
 
+  /**
+   * The job as it is now, found synchronously so that a caller can read its
+   * state and act on it (e.g. join its room) before any later event fires.
+   */
+  current(id: string): Job {
+    if (!isJobId(id)) throw new JobNotFoundError('Job not found.');
+    const found = this.store.peek(id);
+    if (!found) throw new JobNotFoundError(`Job ${id} not found.`);
+    if ('expired' in found) throw new JobExpiredError(id);
+    return found.job;
+  }
+
   /** The heatmap of a finished job, or null while it is pending; a failed job throws why. */
-  async heatmap(job: Job, format: HeatmapFormat): Promise<Buffer | null> {
+  async heatmap(job: Job, format: HeatmapFormat, colormap?: ColormapName): Promise<Buffer | null> {
     if (job.status === 'failed' && job.failure) {
       throw new JobFailedError(job.failure.reason, job.failure.message);
     }
-    return job.status === 'done' ? this.store.heatmap(job, format) : null;
+    return job.status === 'done' ? this.store.heatmap(job, format, colormap) : null;
   }
 
   /** 1-based position among queued jobs, or undefined once it has started. */
@@ -102,6 +122,7 @@ export class JobsService implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    this.positions.stop();
     for (const { job } of this.queue.splice(0)) {
       this.fail(job, 'shutdown', 'The service shut down before this job started.');
     }
@@ -116,12 +137,14 @@ export class JobsService implements BeforeApplicationShutdown {
         this.pump();
       });
       this.running.add(run);
+      if (this.queue.length > 0) this.positions.changed();
     }
   }
 
   /** Settles when the worker thread is free again, which after a timeout is later than the job's end. */
   private async execute({ job, image }: Pending): Promise<void> {
     job.start();
+    this.events.emit('started', job);
     let released = Promise.resolve();
     try {
       const run = this.inference.run(job.id, image, job.preferredFormat, this.config.jobTimeoutMs);
@@ -134,6 +157,7 @@ export class JobsService implements BeforeApplicationShutdown {
         `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
           `inference ${t.inferenceMs} ms, postprocess ${t.postprocessMs} ms).`,
       );
+      this.events.emit('finished', job);
     } catch (error) {
       const { reason, message } = classifyFailure(error);
       this.fail(job, reason, message);
@@ -149,6 +173,7 @@ export class JobsService implements BeforeApplicationShutdown {
     this.logger.warn(
       `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
     );
+    this.events.emit('finished', job);
   }
 
   private retryAfterSeconds(): number {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import type { FailureReason, JobStatus, JobTimings, StageTimings } from './job.types';
 
-export type JobStatus = 'queued' | 'processing' | 'done' | 'failed' | 'expired';
-export type FailureReason = 'timeout' | 'invalid_image' | 'worker_error' | 'shutdown' | 'internal';
+export type { FailureReason, JobStatus, JobTimings, StageTimings } from './job.types';
 
 const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   queued: ['processing', 'failed'],
@@ -20,20 +20,6 @@ export interface JobOutput {
   depthHeight: number;
   depthMin: number;
   depthMax: number;
-}
-
-/** Where a worker spent its time on one image. */
-export interface StageTimings {
-  decodeMs: number;
-  inferenceMs: number;
-  postprocessMs: number;
-}
-
-/** Whole milliseconds; the stage split is present only for jobs that reached the end. */
-export interface JobTimings extends Partial<StageTimings> {
-  queueMs: number;
-  inferenceMs: number;
-  totalMs: number;
 }
 
 export class IllegalTransitionError extends Error {

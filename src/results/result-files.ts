@@ -1,5 +1,6 @@
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { COLORMAP_NAMES, type ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -8,13 +9,22 @@ export function isJobId(value: string): boolean {
   return UUID_V4.test(value);
 }
 
-export type ResultFileKind = HeatmapFormat | 'depth.f32';
+/** The raw model output, or one rendering of it. */
+export type ResultFileKind = 'depth.f32' | { format: HeatmapFormat; colormap: ColormapName };
 
-const EXTENSIONS: Record<ResultFileKind, string> = {
-  png: 'png',
-  jpeg: 'jpg',
-  'depth.f32': 'depth.f32',
-};
+const EXTENSIONS: Record<HeatmapFormat, string> = { png: 'png', jpeg: 'jpg' };
+
+/** Every file a job can have, so expiry removes renders made on demand too. */
+const ALL_KINDS: ResultFileKind[] = [
+  'depth.f32',
+  ...COLORMAP_NAMES.flatMap((colormap) =>
+    (Object.keys(EXTENSIONS) as HeatmapFormat[]).map((format) => ({ format, colormap })),
+  ),
+];
+
+function suffix(kind: ResultFileKind): string {
+  return kind === 'depth.f32' ? kind : `${kind.colormap}.${EXTENSIONS[kind.format]}`;
+}
 
 /**
  * Paths under the private results directory. Names are built only from
@@ -25,7 +35,7 @@ export class ResultFiles {
 
   path(id: string, kind: ResultFileKind): string {
     if (!isJobId(id)) throw new Error(`Refusing to build a result path for "${id}".`);
-    return join(this.dir, `${id}.${EXTENSIONS[kind]}`);
+    return join(this.dir, `${id}.${suffix(kind)}`);
   }
 
   async write(id: string, kind: ResultFileKind, bytes: Uint8Array): Promise<void> {
@@ -33,8 +43,7 @@ export class ResultFiles {
   }
 
   async removeAll(id: string): Promise<void> {
-    const kinds = Object.keys(EXTENSIONS) as ResultFileKind[];
-    await Promise.all(kinds.map((kind) => rm(this.path(id, kind), { force: true })));
+    await Promise.all(ALL_KINDS.map((kind) => rm(this.path(id, kind), { force: true })));
   }
 
   /** Creates the directory, owner-only, and drops results left by an earlier process. */

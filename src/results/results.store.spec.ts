@@ -4,15 +4,21 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppConfig } from '../config/app-config';
 import { Job } from './job.entity';
+import { JobEvents } from './job-events';
 import { ResultsStore } from './results.store';
 
 describe('ResultsStore', () => {
   let dir: string;
   let store: ResultsStore;
+  let events: JobEvents;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'results-spec-'));
-    store = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir, RESULT_TTL_SECONDS: '60' }));
+    events = new JobEvents();
+    store = new ResultsStore(
+      AppConfig.fromEnv({ RESULTS_DIR: dir, RESULT_TTL_SECONDS: '60' }),
+      events,
+    );
     await store.onModuleInit();
   });
 
@@ -58,7 +64,7 @@ describe('ResultsStore', () => {
   it('expires on lookup too, so a stale result is never served between sweeps', async () => {
     const job = await finishedJob(Date.now() - 61_000);
     expect(await store.lookup(job.id)).toEqual({ expired: true });
-    expect(existsSync(join(dir, `${job.id}.png`))).toBe(false);
+    expect(existsSync(join(dir, `${job.id}.inferno.png`))).toBe(false);
   });
 
   it('keeps results in an owner-only directory, in owner-only files', async () => {
@@ -66,7 +72,7 @@ describe('ResultsStore', () => {
     await store.onModuleInit();
     const job = await finishedJob(Date.now());
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(statSync(join(dir, `${job.id}.png`)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, `${job.id}.inferno.png`)).mode & 0o777).toBe(0o600);
   });
 
   it('tells an id it never saw from an expired one', async () => {
@@ -79,14 +85,30 @@ describe('ResultsStore', () => {
     expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
     expect(readdirSync(dir).sort()).toEqual([
       `${job.id}.depth.f32`,
-      `${job.id}.jpg`,
-      `${job.id}.png`,
+      `${job.id}.inferno.jpg`,
+      `${job.id}.inferno.png`,
     ]);
+  });
+
+  it('renders another colormap from the raw depth once, keeps it, and expires it with the job', async () => {
+    const job = await finishedJob(Date.now());
+    const first = await Promise.all([
+      store.heatmap(job, 'png', 'gray'),
+      store.heatmap(job, 'png', 'gray'),
+    ]);
+    expect(first[0].equals(first[1])).toBe(true);
+    const { data, info } = await sharp(first[0]).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([4, 2, 3]);
+    // A flat depth map normalises to level 0: black in gray.
+    expect(Math.max(...data)).toBe(0);
+    expect(readdirSync(dir)).toContain(`${job.id}.gray.png`);
+    await store.sweep(Date.now() + 61_000);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('removes result files left by an earlier process at start-up, and nothing else', async () => {
     const job = await finishedJob(Date.now());
-    const restarted = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir }));
+    const restarted = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir }), events);
     await restarted.onModuleInit();
     expect(readdirSync(dir)).toEqual([]);
     expect(await restarted.lookup(job.id)).toBeUndefined();

@@ -43,7 +43,7 @@ export async function renderHeatmap(
   format: HeatmapFormat,
   /** Called between the expensive steps; may throw to stop early. */
   checkpoint: () => void = () => undefined,
-): Promise<Uint8Array> {
+): Promise<Buffer> {
   const upsampled = await sharp(levels, {
     raw: { width: size.depthWidth, height: size.depthHeight, channels: 1 },
   })
