@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LegacyModule } from './legacy/legacy.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { UploadModule } from './upload/upload.module';
 
 @Module({
@@ -21,13 +22,21 @@ import { UploadModule } from './upload/upload.module';
       useFactory: (config: AppConfig) => [
         {
           rootPath: config.clientDir,
-          exclude: ['/api/{*path}', '/healthz', '/livez', '/upload', '/result/{*path}'],
+          exclude: [
+            '/api/{*path}',
+            '/healthz',
+            '/livez',
+            '/upload',
+            '/result/{*path}',
+            '/socket.io/{*path}',
+          ],
         },
       ],
     }),
     UploadModule,
     JobsModule,
     LegacyModule,
+    RealtimeModule,
     HealthModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

@@ -47,6 +47,8 @@ export class AppConfig {
   /** Uploads per minute per client IP, or null when limiting is off. */
   readonly uploadRateLimit!: number | null;
   readonly clientDir!: string;
+  /** Job rooms one Socket.IO connection may be in at once. */
+  readonly realtimeMaxSubscriptions!: number;
 
   static fromEnv(env: Env, cores = availableParallelism()): AppConfig {
     return Object.assign(new AppConfig(), parse(new EnvReader(env), cores));
@@ -102,7 +104,8 @@ function parse(env: EnvReader, cores: number): AppConfig {
     maxUploadBytes: env.int('MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024),
     maxInputPixels: env.int('MAX_INPUT_PIXELS', 40_000_000, 1),
     uploadRateLimit: env.rateLimit('UPLOAD_RATE_LIMIT', 60),
-    clientDir: resolve(env.string('CLIENT_DIR', join(PROJECT_ROOT, 'client'))),
+    clientDir: resolve(env.string('CLIENT_DIR', join(PROJECT_ROOT, 'dist', 'client'))),
+    realtimeMaxSubscriptions: env.int('REALTIME_MAX_SUBSCRIPTIONS', 100, 1, 100_000),
   };
   if (env.problems.length > 0) throw new ConfigError(env.problems);
   return config;

@@ -1,7 +1,8 @@
-import { Controller, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { jobUrls } from '../jobs/dto/job-status.dto';
+import { SOCKET_ID_HEADER } from '../realtime/realtime.events';
 import type { UploadAcceptedDto } from './dto/upload-accepted.dto';
 import type { UploadedFile } from './multipart/read-single-file';
 import { SingleFileInterceptor } from './single-file.interceptor';
@@ -16,8 +17,11 @@ export class UploadController {
   @HttpCode(202)
   @UseGuards(UploadThrottlerGuard, AdmissionGuard)
   @UseInterceptors(SingleFileInterceptor)
-  async create(@UploadedImage() file: UploadedFile): Promise<UploadAcceptedDto> {
-    const job = await this.uploads.accept(file, 'png');
+  async create(
+    @UploadedImage() file: UploadedFile,
+    @Headers(SOCKET_ID_HEADER) socketId?: string,
+  ): Promise<UploadAcceptedDto> {
+    const job = await this.uploads.accept(file, 'png', socketId);
     return { id: job.id, status: job.status, ...jobUrls(job.id) };
   }
 }

@@ -22,6 +22,7 @@ import {
 } from '../../upload/errors/image.errors';
 import {
   EmptyFilenameError,
+  InvalidSocketIdError,
   MalformedUploadError,
   NoFileError,
   UploadTooLargeError,
@@ -35,6 +36,7 @@ const DOMAIN_ERRORS: [ErrorClass, number, string][] = [
   [NoFileError, 400, 'no_file'],
   [EmptyFilenameError, 400, 'empty_filename'],
   [MalformedUploadError, 400, 'malformed_upload'],
+  [InvalidSocketIdError, 400, 'invalid_socket_id'],
   [InvalidImageError, 400, 'invalid_image'],
   [UploadTooLargeError, 413, 'upload_too_large'],
   [ImageTooLargeError, 413, 'image_too_large'],
@@ -53,6 +55,11 @@ export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(DomainExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // The Socket.IO gateway answers its own errors as events; nothing from it should get here.
+    if (host.getType() !== 'http') {
+      this.logger.error(`Unhandled ${host.getType()} error: ${String(exception)}`);
+      return;
+    }
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();

@@ -28,3 +28,11 @@ export class UploadTooLargeError extends Error {
     this.name = 'UploadTooLargeError';
   }
 }
+
+/** The X-Socket-Id header is not shaped like a Socket.IO connection id. */
+export class InvalidSocketIdError extends Error {
+  constructor() {
+    super('X-Socket-Id must be the id of a Socket.IO connection to the /jobs namespace.');
+    this.name = 'InvalidSocketIdError';
+  }
+}

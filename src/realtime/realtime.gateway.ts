@@ -1,0 +1,169 @@
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { JobExpiredError, JobNotFoundError } from '../jobs/errors/job.errors';
+import { JobsService } from '../jobs/jobs.service';
+import type { Job } from '../results/job.entity';
+import { JobEvents } from '../results/job-events';
+import { parseJobIds } from './job-ids.request';
+import { jobStateEvent, JobStateEvent } from './job-state.event';
+import type {
+  ClientToServerEvents,
+  JobErrorCode,
+  JobErrorEvent,
+  ServerToClientEvents,
+  SubscribeAck,
+  UnsubscribeAck,
+} from './realtime.events';
+import { JOBS_NAMESPACE } from './realtime.events';
+
+type JobsSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+type Rejection = SubscribeAck['rejected'][number];
+
+const CLIENT_EVENTS = new Set<string>(['subscribe', 'unsubscribe']);
+const roomOf = (id: string) => `job:${id}`;
+
+/**
+ * Pushes job events to the sockets subscribed to each job's room. A
+ * subscription ends with the job's final event, so rooms live no longer than
+ * their jobs, and a socket's cap counts only jobs still in flight.
+ */
+@WebSocketGateway({ namespace: JOBS_NAMESPACE, serveClient: false, maxHttpBufferSize: 16_384 })
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeGateway.name);
+  @WebSocketServer() private readonly namespace!: Namespace<
+    ClientToServerEvents,
+    ServerToClientEvents
+  >;
+  private detach: (() => void)[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jobs: JobsService,
+    private readonly events: JobEvents,
+  ) {}
+
+  afterInit(): void {
+    this.detach = [
+      this.events.on('queued', (job, position, subscriber) => {
+        if (subscriber) this.attachUploader(subscriber, job);
+        this.push(job.id, jobStateEvent(job, position));
+      }),
+      this.events.on('moved', (job, position) => {
+        this.push(job.id, { name: 'job.position', payload: { id: job.id, position } });
+      }),
+      this.events.on('started', (job) => this.push(job.id, jobStateEvent(job))),
+      this.events.on('finished', (job) => {
+        this.push(job.id, jobStateEvent(job));
+        this.namespace.in(roomOf(job.id)).socketsLeave(roomOf(job.id));
+      }),
+      this.events.on('expired', (id) => this.namespace.in(roomOf(id)).socketsLeave(roomOf(id))),
+    ];
+    this.logger.log(`Job events are pushed on Socket.IO namespace ${JOBS_NAMESPACE}.`);
+  }
+
+  onModuleDestroy(): void {
+    this.detach.forEach((detach) => detach());
+  }
+
+  handleConnection(socket: JobsSocket): void {
+    socket.onAny((event: string) => {
+      if (CLIENT_EVENTS.has(event)) return;
+      this.refuse(socket, {
+        code: 'invalid_request',
+        message: `Unknown event "${event}"; send subscribe or unsubscribe.`,
+      });
+    });
+  }
+
+  /** Subscribes to each id and sends its current state at once, in the same tick as the join. */
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() socket: JobsSocket, @MessageBody() body: unknown): SubscribeAck {
+    const request = parseJobIds(body);
+    if ('problem' in request) return { subscribed: [], ...this.invalid(socket, request.problem) };
+    const ack: SubscribeAck = { subscribed: [], rejected: [] };
+    for (const id of request.ids) {
+      const rejection = this.subscribeOne(socket, id);
+      if (rejection) ack.rejected.push(rejection);
+      else ack.subscribed.push(id);
+    }
+    return ack;
+  }
+
+  @SubscribeMessage('unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: JobsSocket, @MessageBody() body: unknown): UnsubscribeAck {
+    const request = parseJobIds(body);
+    if ('problem' in request) return { unsubscribed: [], ...this.invalid(socket, request.problem) };
+    request.ids.forEach((id) => void socket.leave(roomOf(id)));
+    return { unsubscribed: request.ids, rejected: [] };
+  }
+
+  private subscribeOne(socket: JobsSocket, id: string): Rejection | undefined {
+    let job: Job;
+    try {
+      job = this.jobs.current(id);
+    } catch (error) {
+      const code = errorCodeOf(error);
+      return this.refuse(socket, { id, code, message: (error as Error).message });
+    }
+    if (!job.finished && !this.join(socket, job.id)) return this.tooMany(socket, job.id);
+    this.send(socket, jobStateEvent(job, this.jobs.positionOf(job)));
+    return undefined;
+  }
+
+  /** The uploader named a socket; it joins before the job's first event is pushed. */
+  private attachUploader(socketId: string, job: Job): void {
+    const socket = this.namespace.sockets.get(socketId);
+    if (socket && !this.join(socket, job.id)) this.tooMany(socket, job.id);
+  }
+
+  /** Joins the job's room unless the socket is at its cap; the in-memory adapter joins synchronously. */
+  private join(socket: JobsSocket, id: string): boolean {
+    const room = roomOf(id);
+    if (socket.rooms.has(room)) return true;
+    // socket.rooms always holds the socket's own room as well.
+    if (socket.rooms.size - 1 >= this.config.realtimeMaxSubscriptions) return false;
+    void socket.join(room);
+    return true;
+  }
+
+  private tooMany(socket: JobsSocket, id: string): Rejection {
+    const max = this.config.realtimeMaxSubscriptions;
+    const message = `This connection already follows ${max} unfinished jobs; unsubscribe from some first.`;
+    return this.refuse(socket, { id, code: 'too_many_subscriptions', message });
+  }
+
+  private invalid(socket: JobsSocket, message: string): { rejected: Rejection[] } {
+    return { rejected: [this.refuse(socket, { code: 'invalid_request', message })] };
+  }
+
+  private refuse(socket: JobsSocket, error: JobErrorEvent): Rejection {
+    socket.emit('job.error', error);
+    return { id: error.id, code: error.code };
+  }
+
+  private push(id: string, event: JobStateEvent): void {
+    this.send(this.namespace.to(roomOf(id)), event);
+  }
+
+  /** Typed emit of an event held as a value; the union loses the name-payload pairing emit needs. */
+  private send(target: { emit: unknown }, event: JobStateEvent): void {
+    const emit = target.emit as (name: string, payload: unknown) => unknown;
+    emit.call(target, event.name, event.payload);
+  }
+}
+
+function errorCodeOf(error: unknown): JobErrorCode {
+  if (error instanceof JobExpiredError) return 'expired';
+  if (error instanceof JobNotFoundError) return 'not_found';
+  throw error;
+}
