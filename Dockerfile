@@ -12,6 +12,7 @@ RUN npm ci
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
+COPY client ./client
 RUN npm run build && npm prune --omit=dev
 
 # --- runtime: compiled app, no compilers, non-root ----------------------------
@@ -23,8 +24,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
+# dist/ holds the compiled server and the built web client (dist/client).
 COPY --from=build /app/dist ./dist
-COPY client ./client
 # /models holds the weights: mount a volume with the .onnx file, or let the
 # service download and verify it there on first start.
 RUN mkdir -p /models && chown node:node /models
