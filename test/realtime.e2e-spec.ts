@@ -255,3 +255,19 @@ describe('realtime gateway: expiry and the upload header', () => {
       .expect(202);
   });
 });
+
+describe('realtime gateway: shutdown', () => {
+  it('pushes the final events of running and queued jobs before the server closes', async () => {
+    const t = await startApp({ MODEL_PATH: model('slow'), WORKERS: '1' });
+    await waitReady(t);
+    const client = await RecordingClient.connect(t);
+    const [running, queued] = [await upload(t, client), await upload(t, client)];
+    await client.waitFor((e) => e.name === 'job.started' && e.payload.id === running);
+    await t.close();
+    expect(client.namesFor(running).at(-1)).toBe('job.completed');
+    expect(client.eventsFor(queued).at(-1)).toMatchObject({
+      name: 'job.failed',
+      payload: { reason: 'shutdown' },
+    });
+  });
+});

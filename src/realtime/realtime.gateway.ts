@@ -1,4 +1,4 @@
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -38,7 +38,7 @@ const roomOf = (id: string) => `job:${id}`;
  * their jobs, and a socket's cap counts only jobs still in flight.
  */
 @WebSocketGateway({ namespace: JOBS_NAMESPACE, serveClient: false, maxHttpBufferSize: 16_384 })
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
   @WebSocketServer() private readonly namespace!: Namespace<
     ClientToServerEvents,
@@ -71,7 +71,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     this.logger.log(`Job events are pushed on Socket.IO namespace ${JOBS_NAMESPACE}.`);
   }
 
-  onModuleDestroy(): void {
+  /** Not on module destroy: jobs finishing during shutdown still push their final events. */
+  onApplicationShutdown(): void {
     this.detach.forEach((detach) => detach());
   }
 
