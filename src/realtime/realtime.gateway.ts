@@ -15,6 +15,7 @@ import { JobsService } from '../jobs/jobs.service';
 import type { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
 import { parseJobIds } from './job-ids.request';
+import { joinJobRoom, roomOf, sendEvent } from './job-rooms';
 import { jobStateEvent, JobStateEvent } from './job-state.event';
 import type {
   ClientToServerEvents,
@@ -30,7 +31,6 @@ type JobsSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 type Rejection = SubscribeAck['rejected'][number];
 
 const CLIENT_EVENTS = new Set<string>(['subscribe', 'unsubscribe']);
-const roomOf = (id: string) => `job:${id}`;
 
 /**
  * Pushes job events to the sockets subscribed to each job's room. A
@@ -116,25 +116,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       const code = errorCodeOf(error);
       return this.refuse(socket, { id, code, message: (error as Error).message });
     }
-    if (!job.finished && !this.join(socket, job.id)) return this.tooMany(socket, job.id);
-    this.send(socket, jobStateEvent(job, this.jobs.positionOf(job)));
+    if (!job.finished && !this.follow(socket, job.id)) return this.tooMany(socket, job.id);
+    sendEvent(socket, jobStateEvent(job, this.jobs.positionOf(job)));
     return undefined;
   }
 
   /** The uploader named a socket; it joins before the job's first event is pushed. */
   private attachUploader(socketId: string, job: Job): void {
     const socket = this.namespace.sockets.get(socketId);
-    if (socket && !this.join(socket, job.id)) this.tooMany(socket, job.id);
+    if (socket && !this.follow(socket, job.id)) this.tooMany(socket, job.id);
   }
 
-  /** Joins the job's room unless the socket is at its cap; the in-memory adapter joins synchronously. */
-  private join(socket: JobsSocket, id: string): boolean {
-    const room = roomOf(id);
-    if (socket.rooms.has(room)) return true;
-    // socket.rooms always holds the socket's own room as well.
-    if (socket.rooms.size - 1 >= this.config.realtimeMaxSubscriptions) return false;
-    void socket.join(room);
-    return true;
+  private follow(socket: JobsSocket, id: string): boolean {
+    return joinJobRoom(socket, id, this.config.realtimeMaxSubscriptions);
   }
 
   private tooMany(socket: JobsSocket, id: string): Rejection {
@@ -153,13 +147,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   }
 
   private push(id: string, event: JobStateEvent): void {
-    this.send(this.namespace.to(roomOf(id)), event);
-  }
-
-  /** Typed emit of an event held as a value; the union loses the name-payload pairing emit needs. */
-  private send(target: { emit: unknown }, event: JobStateEvent): void {
-    const emit = target.emit as (name: string, payload: unknown) => unknown;
-    emit.call(target, event.name, event.payload);
+    sendEvent(this.namespace.to(roomOf(id)), event);
   }
 }
 

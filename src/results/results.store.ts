@@ -1,15 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { AppConfig } from '../config/app-config';
 import type { DepthResult } from '../inference/inference.types';
-import { COLORMAPS, ColormapName, DEFAULT_COLORMAP } from '../inference/pipeline/colormap';
-import {
-  encodeHeatmap,
-  HeatmapFormat,
-  renderHeatmap,
-  toLevels,
-} from '../inference/pipeline/postprocess';
+import { DEFAULT_COLORMAP } from '../inference/pipeline/colormap';
+import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import { HeatmapRenderer } from './heatmap-renderer';
 import { Job } from './job.entity';
 import { JobEvents } from './job-events';
 import { ResultFiles } from './result-files';
@@ -29,9 +23,8 @@ export class ResultsStore implements OnModuleInit {
   private readonly logger = new Logger(ResultsStore.name);
   private readonly jobs = new Map<string, Job>();
   private readonly tombstones = new Map<string, number>();
-  /** Renders in progress, so concurrent requests for the same one share the work. */
-  private readonly rendering = new Map<string, Promise<Buffer>>();
   private readonly files: ResultFiles;
+  private readonly renderer: HeatmapRenderer;
   private readonly ttlMs: number;
 
   constructor(
@@ -39,6 +32,7 @@ export class ResultsStore implements OnModuleInit {
     private readonly events: JobEvents,
   ) {
     this.files = new ResultFiles(config.resultsDir);
+    this.renderer = new HeatmapRenderer(this.files);
     this.ttlMs = config.resultTtlSeconds * 1000;
   }
 
@@ -84,18 +78,9 @@ export class ResultsStore implements OnModuleInit {
     ]);
   }
 
-  /** A finished job's heatmap; a rendering not made yet is made once, then kept with the job. */
-  async heatmap(job: Job, format: HeatmapFormat, colormap = DEFAULT_COLORMAP): Promise<Buffer> {
-    const kind = { format, colormap };
-    const stored = await readFile(this.files.path(job.id, kind)).catch(ifMissing(undefined));
-    if (stored) return stored;
-    const key = `${job.id}.${colormap}.${format}`;
-    let pending = this.rendering.get(key);
-    if (!pending) {
-      pending = this.render(job, format, colormap).finally(() => this.rendering.delete(key));
-      this.rendering.set(key, pending);
-    }
-    return pending;
+  /** A finished job's heatmap in any format and colormap. */
+  heatmap(job: Job, format: HeatmapFormat, colormap = DEFAULT_COLORMAP): Promise<Buffer> {
+    return this.renderer.get(job, format, colormap);
   }
 
   /** Expires every finished job past its TTL; returns how many went. */
@@ -114,31 +99,6 @@ export class ResultsStore implements OnModuleInit {
     return this.jobs.size;
   }
 
-  /**
-   * Another format of the worker's heatmap is a re-encode; another colormap is
-   * rendered from the stored raw depth exactly as the worker renders inferno.
-   */
-  private async render(job: Job, format: HeatmapFormat, colormap: ColormapName): Promise<Buffer> {
-    const output = job.output;
-    if (!output) throw new Error(`Job ${job.id} has no output to render.`);
-    let bytes: Buffer;
-    if (colormap === DEFAULT_COLORMAP) {
-      const source = { format: output.format, colormap };
-      bytes = await encodeHeatmap(sharp(await readFile(this.files.path(job.id, source))), format);
-    } else {
-      const raw = await readFile(this.files.path(job.id, 'depth.f32'));
-      // Copy into an aligned buffer: a file buffer's offset need not be a multiple of 4.
-      const depth = new Float32Array(new Uint8Array(raw).buffer);
-      const levels = toLevels(depth, { min: output.depthMin, max: output.depthMax });
-      bytes = await renderHeatmap(levels, output, COLORMAPS[colormap], format);
-    }
-    const kind = { format, colormap };
-    // Expiry removes a job's files; a render that finishes after it must not leave one behind.
-    if (job.status !== 'expired') await this.files.write(job.id, kind, bytes);
-    if (job.status === 'expired') await this.files.removeAll(job.id);
-    return bytes;
-  }
-
   private async expire(job: Job, now: number): Promise<void> {
     if (!this.jobs.delete(job.id)) return;
     job.expire();
@@ -146,12 +106,4 @@ export class ResultsStore implements OnModuleInit {
     this.events.emit('expired', job.id);
     await this.files.removeAll(job.id);
   }
-}
-
-/** A catch handler that turns "no such file" into a value and rethrows anything else. */
-function ifMissing<T>(value: T) {
-  return (error: NodeJS.ErrnoException): T => {
-    if (error.code === 'ENOENT') return value;
-    throw error;
-  };
 }
