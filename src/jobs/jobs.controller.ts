@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/comm
 import type { Response } from 'express';
 import type { ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
-import { JobStatusDto, toJobStatusDto } from './dto/job-status.dto';
+import type { JobStatusDto } from './dto/job-status.dto';
+import { toJobStatusDto } from './dto/job-status.mapper';
 import type { OutputsDto } from './dto/outputs.dto';
 import { colormapPipe, formatPipe, OUTPUT_FORMATS, OUTPUTS } from './dto/result-query';
 import { JobsService } from './jobs.service';

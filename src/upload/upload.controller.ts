@@ -1,7 +1,7 @@
 import { Controller, Headers, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
-import { jobUrls } from '../jobs/dto/job-status.dto';
+import { jobUrls } from '../jobs/dto/job-status.mapper';
 import { SOCKET_ID_HEADER } from '../realtime/realtime.events';
 import type { UploadAcceptedDto } from './dto/upload-accepted.dto';
 import type { UploadedFile } from './multipart/read-single-file';

@@ -5,13 +5,13 @@ import {
   interpolateTurbo,
   interpolateViridis,
 } from 'd3-scale-chromatic';
+import type { ColormapName } from './render-options';
 
 /** A 256-entry RGB lookup table: entry i is the colour for level i/255. */
 export type ColormapLut = Uint8Array;
 
-export const COLORMAP_NAMES = ['inferno', 'magma', 'plasma', 'viridis', 'turbo', 'gray'] as const;
-export type ColormapName = (typeof COLORMAP_NAMES)[number];
-export const DEFAULT_COLORMAP: ColormapName = 'inferno';
+export { COLORMAP_NAMES, DEFAULT_COLORMAP } from './render-options';
+export type { ColormapName } from './render-options';
 
 const HEX = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i;
 const RGB = /^rgb\((\d{1,3}), ?(\d{1,3}), ?(\d{1,3})\)$/;

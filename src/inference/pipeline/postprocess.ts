@@ -1,7 +1,9 @@
 import sharp, { Sharp } from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
 
-export type HeatmapFormat = 'png' | 'jpeg';
+import type { HeatmapFormat } from './render-options';
+
+export type { HeatmapFormat } from './render-options';
 
 export interface DepthRange {
   min: number;

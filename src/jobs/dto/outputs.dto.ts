@@ -1,5 +1,4 @@
-import type { ColormapName } from '../../inference/pipeline/colormap';
-import type { HeatmapFormat } from '../../inference/pipeline/postprocess';
+import type { ColormapName, HeatmapFormat } from '../../inference/pipeline/render-options';
 
 /** One rendering GET /api/v1/depth/:id/result?format=<id> can return. */
 export interface OutputFormatDto {

@@ -1,4 +1,4 @@
-import type { JobStatus } from '../../results/job.entity';
+import type { JobStatus } from '../../results/job.types';
 
 /** 202 answer to POST /api/v1/depth. */
 export interface UploadAcceptedDto {
