@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { AbstractLoader, ExpressLoader } from '@nestjs/serve-static';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -30,6 +31,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(AppConfig)
     .useValue(config)
+    // ServeStaticModule picks its loader while the module compiles, before a
+    // testing module has an HTTP adapter, and would silently serve nothing.
+    .overrideProvider(AbstractLoader)
+    .useValue(new ExpressLoader())
     .compile();
   const app = moduleRef.createNestApplication({ ...APP_OPTIONS, logger: false });
   await app.init();
