@@ -40,21 +40,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ['client/**/*.js'],
+    // Type-aware through client/tsconfig.json (found by the project service), in a browser.
+    files: ['client/**/*.ts'],
     languageOptions: {
-      sourceType: 'script',
       globals: Object.fromEntries(
-        [
-          'window',
-          'document',
-          'fetch',
-          'FormData',
-          'URL',
-          'setTimeout',
-          'clearTimeout',
-          'console',
-        ].map((name) => [name, 'readonly']),
+        ['window', 'document', 'navigator', 'location', 'localStorage', 'fetch', 'console'].map(
+          (name) => [name, 'readonly'],
+        ),
       ),
+    },
+  },
+  {
+    // The shared contract files pull Node's types into the client program, so tsc alone
+    // would not catch Node-only globals in code that runs in the browser.
+    files: ['client/src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'global', 'require', 'module', '__dirname', '__filename'].map(
+          (name) => ({ name, message: 'client/src runs in the browser, not in Node.' }),
+        ),
+      ],
     },
   },
 );
