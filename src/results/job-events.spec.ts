@@ -15,11 +15,11 @@ describe('JobEvents', () => {
     expect(() => events.emit('started', job)).not.toThrow();
     expect(seen).toEqual([job.id]);
     expect(logged).toHaveBeenCalledWith('A "started" listener failed: listener bug');
-    logged.mockRestore();
     expect(events.listenerCount).toBe(2);
     detach();
     events.emit('started', job);
     expect(seen).toEqual([job.id]);
     expect(events.listenerCount).toBe(1);
+    logged.mockRestore();
   });
 });
