@@ -251,6 +251,24 @@ describe('web client against a ready app', () => {
     expect(await page.locator('#jobs-empty').isVisible()).toBe(true);
   });
 
+  it('says in plain words that a file with an unreadable image header is damaged (400)', async () => {
+    const { page } = await open(t);
+    const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    await page.setInputFiles('#file-input', {
+      name: 'broken.png',
+      mimeType: 'image/png',
+      buffer: Buffer.concat([pngSignature, Buffer.from('not a real PNG header at all')]),
+    });
+    const card = inState(page, 'broken.png', 'rejected');
+    await card.waitFor();
+    const status = await card.locator('.status').innerText();
+    expect(status).toContain(
+      '“broken.png” claims to be an image, but its header could not be read.',
+    );
+    expect(await card.getByRole('button', { name: /Retry/ }).isHidden()).toBe(true);
+    await screenshot(page, '04-invalid-image-400');
+  });
+
   it('shows a job that fails in the worker (truncated JPEG) as failed, with the reason', async () => {
     const { page } = await open(t);
     const full = readFileSync(photo(CAT));
