@@ -3,18 +3,21 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { DomainExceptionFilter } from './common/filters/domain-exception.filter';
+import { LoggingModule } from './common/logging/logging.module';
 import { ThrottlingModule } from './common/throttling/throttling.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LegacyModule } from './legacy/legacy.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UploadModule } from './upload/upload.module';
 
 @Module({
   imports: [
     ConfigModule,
+    LoggingModule,
     ScheduleModule.forRoot(),
     ThrottlingModule,
     ServeStaticModule.forRootAsync({
@@ -22,6 +25,8 @@ import { UploadModule } from './upload/upload.module';
       useFactory: (config: AppConfig) => [
         {
           rootPath: config.clientDir,
+          // The page has no client-side routes: anything but its files is a JSON 404.
+          renderPath: '/',
           exclude: [
             '/api/{*path}',
             '/healthz',
@@ -38,6 +43,7 @@ import { UploadModule } from './upload/upload.module';
     LegacyModule,
     RealtimeModule,
     HealthModule,
+    MetricsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
 })

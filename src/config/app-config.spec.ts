@@ -77,4 +77,59 @@ describe('AppConfig.fromEnv', () => {
     expect(problems).toHaveLength(6);
     for (const name of Object.keys(bad)) expect((error as Error).message).toContain(name);
   });
+
+  it('keeps the worker fault hook off by default and refuses it in production', () => {
+    expect(AppConfig.fromEnv({})).toMatchObject({ faultInjection: false, shutdownGraceMs: 25_000 });
+    expect(AppConfig.fromEnv({ FAULT_INJECTION: 'true' }).faultInjection).toBe(true);
+    expect(() => AppConfig.fromEnv({ FAULT_INJECTION: 'true', NODE_ENV: 'production' })).toThrow(
+      /FAULT_INJECTION is a test-only hook/,
+    );
+  });
+
+  it('reads the observability settings and refuses out-of-range ones', () => {
+    expect(AppConfig.fromEnv({})).toMatchObject({
+      logLevel: 'info',
+      readyQueueSaturation: 1,
+      resultsMinFreeBytes: 256 * 1024 * 1024,
+    });
+    const set = AppConfig.fromEnv({
+      LOG_LEVEL: 'silent',
+      READY_QUEUE_SATURATION: '0.75',
+      RESULTS_MIN_FREE_BYTES: '0',
+    });
+    expect(set).toMatchObject({
+      logLevel: 'silent',
+      readyQueueSaturation: 0.75,
+      resultsMinFreeBytes: 0,
+    });
+    for (const bad of [
+      { LOG_LEVEL: 'verbose' },
+      { READY_QUEUE_SATURATION: '0' },
+      { READY_QUEUE_SATURATION: '1.5' },
+      { READY_QUEUE_SATURATION: 'half' },
+      { RESULTS_MIN_FREE_BYTES: '-1' },
+    ]) {
+      expect(() => AppConfig.fromEnv(bad)).toThrow(Object.keys(bad)[0]);
+    }
+  });
+
+  it('reads the input limits and HTTP timeouts, and refuses headers outliving the request', () => {
+    expect(AppConfig.fromEnv({})).toMatchObject({
+      maxSide: 12_000,
+      uploadBodyTimeoutMs: 15_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+    });
+    expect(
+      AppConfig.fromEnv({
+        MAX_SIDE: '500',
+        UPLOAD_BODY_TIMEOUT_MS: '800',
+        HEADERS_TIMEOUT_MS: '900',
+      }),
+    ).toMatchObject({ maxSide: 500, uploadBodyTimeoutMs: 800, headersTimeoutMs: 900 });
+    expect(() => AppConfig.fromEnv({ MAX_SIDE: '0' })).toThrow('MAX_SIDE');
+    expect(() =>
+      AppConfig.fromEnv({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' }),
+    ).toThrow(/HEADERS_TIMEOUT_MS \(5000\) must not exceed REQUEST_TIMEOUT_MS/);
+  });
 });

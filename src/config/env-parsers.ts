@@ -69,6 +69,49 @@ export class EnvReader {
     return { width, height };
   }
 
+  /**
+   * Express' "trust proxy": off (default), a hop count, or a comma list of
+   * proxy addresses/subnets or the names loopback, linklocal, uniquelocal.
+   * Never "true": that would trust any X-Forwarded-For a client sends.
+   */
+  trustProxy(name: string): boolean | number | string {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined || ['off', 'false', '0', 'no'].includes(value)) return false;
+    if (/^\d{1,2}$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    const named = ['loopback', 'linklocal', 'uniquelocal'];
+    if (entries.every((e) => named.includes(e) || /^[0-9a-f.:]+(\/\d{1,3})?$/.test(e))) {
+      return entries.join(',');
+    }
+    this.problems.push(
+      `${name}="${value}" must be off, a hop count, or a comma list of proxy addresses/subnets ` +
+        '(or loopback, linklocal, uniquelocal).',
+    );
+    return false;
+  }
+
+  /** A comma list of exact origins such as https://app.example.com, or null when unset. */
+  origins(name: string): string[] | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    const origins = value.split(',').map((origin) => origin.trim());
+    const bad = origins.filter((origin) => {
+      try {
+        return new URL(origin).origin !== origin;
+      } catch {
+        return true;
+      }
+    });
+    if (bad.length > 0) {
+      this.problems.push(
+        `${name} must list origins like https://app.example.com (scheme, host, optional port); ` +
+          `not: ${bad.join(', ')}.`,
+      );
+      return null;
+    }
+    return origins;
+  }
+
   /** A positive per-minute limit, or null for "off". */
   rateLimit(name: string, fallback: number): number | null {
     const value = this.raw(name)?.toLowerCase();

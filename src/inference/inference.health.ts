@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { redactPaths } from '../common/filters/redact-paths';
 import { InferenceService } from './inference.service';
 
 @Injectable()
@@ -16,7 +17,8 @@ export class InferenceHealthIndicator {
       sha256: model?.sha256 ?? null,
       loaded: phase === 'ready',
       phase,
-      message: detail,
+      // Probes are public; the full path is in the logs.
+      message: detail && redactPaths(detail),
     };
     const check = this.health.check('model');
     return data.loaded ? check.up(data) : check.down(data);

@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { ReadThrottlerGuard } from '../common/throttling/named-throttler.guard';
 import type { ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { JobStatusDto } from './dto/job-status.dto';
@@ -9,6 +10,7 @@ import { colormapPipe, formatPipe, OUTPUT_FORMATS, OUTPUTS } from './dto/result-
 import { JobsService } from './jobs.service';
 
 @Controller('api/v1')
+@UseGuards(ReadThrottlerGuard)
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
@@ -38,7 +40,13 @@ export class JobsController {
       res.status(202);
       return toJobStatusDto(job, this.jobs.positionOf(job));
     }
-    const type = OUTPUT_FORMATS.find((output) => output.id === format)!.mediaType;
-    return new StreamableFile(heatmap, { type, length: heatmap.length });
+    const output = OUTPUT_FORMATS.find((candidate) => candidate.id === format)!;
+    // The name is built from the server's own UUID and fixed words only.
+    const filename = `depth-${job.id}-${colormap}.${output.extension}`;
+    return new StreamableFile(heatmap, {
+      type: output.mediaType,
+      length: heatmap.length,
+      disposition: `inline; filename="${filename}"`,
+    });
   }
 }

@@ -10,7 +10,10 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
+import {
+  ReadThrottlerGuard,
+  UploadThrottlerGuard,
+} from '../common/throttling/named-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { JobsService } from '../jobs/jobs.service';
 import type { UploadedFile } from '../upload/multipart/read-single-file';
@@ -38,15 +41,21 @@ export class LegacyController {
   }
 
   @Get('result/:id')
+  @UseGuards(ReadThrottlerGuard)
   async result(
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | { status: 'processing' }> {
-    const heatmap = await this.jobs.heatmap(await this.jobs.find(id), 'jpeg');
+    const job = await this.jobs.find(id);
+    const heatmap = await this.jobs.heatmap(job, 'jpeg');
     if (!heatmap) {
       res.status(202);
       return { status: 'processing' };
     }
-    return new StreamableFile(heatmap, { type: 'image/jpeg', length: heatmap.length });
+    return new StreamableFile(heatmap, {
+      type: 'image/jpeg',
+      length: heatmap.length,
+      disposition: `inline; filename="depth-${job.id}.jpg"`,
+    });
   }
 }

@@ -53,6 +53,12 @@ export async function openPage(
   const pageErrors: Error[] = [];
   const statusPolls: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
+  // A CSP violation is only a console error, but it means part of the page is blocked.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      pageErrors.push(new Error(message.text()));
+    }
+  });
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
     if (request.method() === 'GET' && STATUS_PATH.test(path)) statusPolls.push(path);

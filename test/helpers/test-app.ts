@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
-import { APP_OPTIONS } from '../../src/app.setup';
+import { APP_OPTIONS, configureHttpServer } from '../../src/app.setup';
+import { applySecurity } from '../../src/common/security/security.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { model } from './paths';
 
@@ -25,6 +26,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     MODEL_PATH: model('tiny'),
     RESULTS_DIR: mkdtempSync(join(tmpdir(), 'depthserve-test-')),
     UPLOAD_RATE_LIMIT: 'off',
+    READ_RATE_LIMIT: 'off',
     WORKERS: '2',
     ...env,
   });
@@ -37,6 +39,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     .useValue(new ExpressLoader())
     .compile();
   const app = moduleRef.createNestApplication({ ...APP_OPTIONS, logger: false });
+  applySecurity(app, config);
+  configureHttpServer(app, config);
   await app.init();
   const server = app.getHttpServer() as Parameters<typeof request>[0];
   return { app, config, http: () => request(server), close: () => app.close() };

@@ -25,10 +25,12 @@ import {
   InvalidSocketIdError,
   MalformedUploadError,
   NoFileError,
+  UploadTimeoutError,
   UploadTooLargeError,
 } from '../../upload/errors/upload.errors';
 import { RateLimitedError } from '../errors/rate-limited.error';
 import type { ErrorResponse } from './error-response';
+import { redactPaths } from './redact-paths';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -38,6 +40,7 @@ const DOMAIN_ERRORS: [ErrorClass, number, string][] = [
   [MalformedUploadError, 400, 'malformed_upload'],
   [InvalidSocketIdError, 400, 'invalid_socket_id'],
   [InvalidImageError, 400, 'invalid_image'],
+  [UploadTimeoutError, 408, 'request_timeout'],
   [UploadTooLargeError, 413, 'upload_too_large'],
   [ImageTooLargeError, 413, 'image_too_large'],
   [UnsupportedImageError, 415, 'unsupported_image'],
@@ -64,6 +67,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request>();
     const body = this.toBody(exception, req);
+    // The request metrics count refused uploads by this code.
+    res.locals.errorCode = body.code;
     if (res.headersSent) {
       // A stream failed mid-response: all we can do is end it.
       res.end();
@@ -78,13 +83,20 @@ export class DomainExceptionFilter implements ExceptionFilter {
     if (exception instanceof JobFailedError) {
       // A job that failed because of its input is the client's problem; anything else is ours.
       const statusCode = exception.reason === 'invalid_image' ? 422 : 500;
-      return { statusCode, code: 'job_failed', reason: exception.reason, error: exception.message };
+      const error = redactPaths(exception.message);
+      return { statusCode, code: 'job_failed', reason: exception.reason, error };
     }
     const known = DOMAIN_ERRORS.find(([type]) => exception instanceof type);
-    if (known) return { statusCode: known[1], code: known[2], error: (exception as Error).message };
+    if (known) {
+      return {
+        statusCode: known[1],
+        code: known[2],
+        error: redactPaths((exception as Error).message),
+      };
+    }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
-      return { statusCode, code: codeFor(statusCode), error: httpMessage(exception) };
+      return { statusCode, code: codeFor(statusCode), error: redactPaths(httpMessage(exception)) };
     }
     this.logger.error(
       `Unhandled error on ${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`,
