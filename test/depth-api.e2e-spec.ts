@@ -167,9 +167,12 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
     expect(res.body).toMatchObject({ statusCode: 400, code: 'invalid_image' });
   });
 
-  it('fails a job whose pixel data is truncated, and says why with 422', async () => {
+  it('fails a job whose pixel data is corrupt, and says why with 422', async () => {
+    // A slice cut out of the scan, end marker kept: only decoding can tell (a plain truncation is a 400 at upload).
     const full = readFileSync(photo('chelsea_cat_small.jpg'));
-    const { id, status } = await depthOf(full.subarray(0, Math.floor(full.length / 2)), 'half.jpg');
+    const half = Math.floor(full.length / 2);
+    const sliced = Buffer.concat([full.subarray(0, half), full.subarray(half + 4000)]);
+    const { id, status } = await depthOf(sliced, 'sliced.jpg');
     expect(status).toMatchObject({ status: 'failed', error: { reason: 'invalid_image' } });
     const res = await t.http().get(`/api/v1/depth/${id}/result`).expect(422);
     expect(res.body).toMatchObject({

@@ -7,6 +7,7 @@ import {
 import { probeImage, sniffFormat } from './image-probe';
 
 describe('image probe', () => {
+  const limits = { maxInputPixels: 1e6, maxSide: 12_000 };
   const make = (
     format: 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'avif',
     width = 10,
@@ -21,7 +22,7 @@ describe('image probe', () => {
     async (format) => {
       const bytes = await make(format);
       expect(sniffFormat(bytes)).toBe(format);
-      expect(await probeImage(bytes, 1e6)).toEqual({ format, width: 10, height: 6 });
+      expect(await probeImage(bytes, limits)).toEqual({ format, width: 10, height: 6 });
     },
   );
 
@@ -29,18 +30,28 @@ describe('image probe', () => {
     ['AVIF', () => make('avif')],
     ['BMP', () => Promise.resolve(Buffer.from('BM' + '\0'.repeat(60)))],
     ['SVG', () => Promise.resolve(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))],
-    ['empty', () => Promise.resolve(Buffer.alloc(0))],
   ])('refuses %s as unsupported', async (_label, bytes) => {
-    await expect(probeImage(await bytes(), 1e6)).rejects.toBeInstanceOf(UnsupportedImageError);
+    await expect(probeImage(await bytes(), limits)).rejects.toBeInstanceOf(UnsupportedImageError);
+  });
+
+  it('calls an empty file invalid, not an unknown format', async () => {
+    await expect(probeImage(Buffer.alloc(0), limits)).rejects.toThrow(
+      new InvalidImageError('The uploaded file is empty.'),
+    );
   });
 
   it('checks the pixel count from the header alone', async () => {
     const bytes = await make('png', 2000, 1000);
-    await expect(probeImage(bytes, 1_999_999)).rejects.toBeInstanceOf(ImageTooLargeError);
-    await expect(probeImage(bytes, 2_000_000)).resolves.toMatchObject({
-      width: 2000,
-      height: 1000,
-    });
+    const at = (maxInputPixels: number) => probeImage(bytes, { ...limits, maxInputPixels });
+    await expect(at(1_999_999)).rejects.toBeInstanceOf(ImageTooLargeError);
+    await expect(at(2_000_000)).resolves.toMatchObject({ width: 2000, height: 1000 });
+  });
+
+  it('checks the longest side separately from the pixel count', async () => {
+    const bytes = await make('png', 2000, 10);
+    const at = (maxSide: number) => probeImage(bytes, { maxInputPixels: 1e9, maxSide });
+    await expect(at(1999)).rejects.toThrow('the longest side may be 1999 pixels');
+    await expect(at(2000)).resolves.toMatchObject({ width: 2000, height: 10 });
   });
 
   it('calls a readable signature with an unreadable header invalid', async () => {
@@ -48,6 +59,33 @@ describe('image probe', () => {
       Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
       Buffer.from('garbage'),
     ]);
-    await expect(probeImage(bytes, 1e6)).rejects.toBeInstanceOf(InvalidImageError);
+    await expect(probeImage(bytes, limits)).rejects.toBeInstanceOf(InvalidImageError);
+  });
+
+  it.each(['jpeg', 'png'] as const)(
+    'calls a %s cut short invalid although its header reads',
+    async (format) => {
+      const whole = await sharp({
+        create: {
+          width: 64,
+          height: 48,
+          channels: 3,
+          background: '#000',
+          noise: { type: 'gaussian', mean: 128, sigma: 40 },
+        },
+      })
+        .toFormat(format)
+        .toBuffer();
+      await expect(probeImage(whole, limits)).resolves.toMatchObject({ format });
+      const cut = whole.subarray(0, Math.floor(whole.length * 0.7));
+      expect((await sharp(cut).metadata()).width).toBe(64);
+      await expect(probeImage(cut, limits)).rejects.toThrow(/image is incomplete/);
+    },
+  );
+
+  it('accepts bytes after a JPEG end-of-image marker (camera trailers)', async () => {
+    const jpeg = await make('jpeg');
+    const trailer = Buffer.concat([jpeg, Buffer.from('trailing vendor data')]);
+    await expect(probeImage(trailer, limits)).resolves.toMatchObject({ format: 'jpeg' });
   });
 });

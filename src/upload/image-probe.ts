@@ -4,6 +4,7 @@ import {
   InvalidImageError,
   UnsupportedImageError,
 } from './errors/image.errors';
+import { findTruncation } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
@@ -11,6 +12,11 @@ export interface ProbedImage {
   format: AcceptedFormat;
   width: number;
   height: number;
+}
+
+export interface ProbeLimits {
+  maxInputPixels: number;
+  maxSide: number;
 }
 
 const SIGNATURES: { format: AcceptedFormat; test: (b: Uint8Array) => boolean }[] = [
@@ -28,33 +34,44 @@ export function sniffFormat(bytes: Uint8Array): AcceptedFormat | undefined {
 
 /**
  * Cheap admission checks before a job is queued: the format from the bytes,
- * then the header's dimensions against the pixel limit. No pixels are decoded.
+ * the header's dimensions against the side and pixel limits (a tiny file can
+ * declare a huge image), then whether the file is complete. No pixels are decoded.
  */
-export async function probeImage(bytes: Uint8Array, maxInputPixels: number): Promise<ProbedImage> {
+export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promise<ProbedImage> {
+  if (bytes.length === 0) throw new InvalidImageError('The uploaded file is empty.');
   const format = sniffFormat(bytes);
   if (!format) {
     throw new UnsupportedImageError(
       'Unsupported image type; send a JPEG, PNG, WebP, TIFF or GIF image.',
     );
   }
+  const name = format.toUpperCase();
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    throw new InvalidImageError(
-      `The ${format.toUpperCase()} image could not be read: ${(error as Error).message}`,
-    );
+    throw new InvalidImageError(`The ${name} image could not be read: ${(error as Error).message}`);
   }
   const width = meta.width;
   const height = meta.pageHeight ?? meta.height;
-  if (!width || !height)
-    throw new InvalidImageError(`The ${format.toUpperCase()} image has no dimensions.`);
-  if (width * height > maxInputPixels) {
+  if (!width || !height) throw new InvalidImageError(`The ${name} image has no dimensions.`);
+  checkSize(width, height, limits);
+  const truncation = findTruncation(format, bytes);
+  if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
+  return { format, width, height };
+}
+
+function checkSize(width: number, height: number, limits: ProbeLimits): void {
+  if (Math.max(width, height) > limits.maxSide) {
     throw new ImageTooLargeError(
-      `The image is ${width}x${height} (${width * height} pixels); the limit is ${maxInputPixels} pixels.`,
+      `The image is ${width}x${height}; the longest side may be ${limits.maxSide} pixels.`,
     );
   }
-  return { format, width, height };
+  if (width * height > limits.maxInputPixels) {
+    throw new ImageTooLargeError(
+      `The image is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxInputPixels} pixels.`,
+    );
+  }
 }
 
 function ascii(bytes: Uint8Array, start: number, end: number): string {

@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { UploadTooLargeError } from './errors/upload.errors';
+import { abandonBody } from './multipart/abandon-body';
 import { readSingleFile } from './multipart/read-single-file';
 import type { RequestWithUpload } from './uploaded-image.decorator';
 
@@ -17,10 +18,13 @@ export class SingleFileInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<RequestWithUpload>();
     const declared = Number(req.headers['content-length']);
     // Refuse before reading a byte when the declared size already says no.
-    if (declared > this.config.maxUploadBytes + MULTIPART_OVERHEAD) {
-      throw new UploadTooLargeError(this.config.maxUploadBytes);
+    const maxBytes = this.config.maxUploadBytes;
+    if (declared > maxBytes + MULTIPART_OVERHEAD) {
+      abandonBody(req, maxBytes);
+      throw new UploadTooLargeError(maxBytes);
     }
-    req.upload = await readSingleFile(req, { field: 'file', maxBytes: this.config.maxUploadBytes });
+    const idleTimeoutMs = this.config.uploadBodyTimeoutMs;
+    req.upload = await readSingleFile(req, { field: 'file', maxBytes, idleTimeoutMs });
     return next.handle();
   }
 }

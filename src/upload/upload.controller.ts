@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
-import { UploadThrottlerGuard } from '../common/throttling/upload-throttler.guard';
+import { UploadThrottlerGuard } from '../common/throttling/named-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { jobUrls } from '../jobs/dto/job-status.mapper';
 import { SOCKET_ID_HEADER } from '../realtime/realtime.events';

@@ -28,7 +28,8 @@ export class UploadService {
     socketId?: string,
   ): Promise<Job> {
     if (socketId !== undefined && !SOCKET_ID.test(socketId)) throw new InvalidSocketIdError();
-    await probeImage(file.bytes, this.config.maxInputPixels);
+    const { maxInputPixels, maxSide } = this.config;
+    await probeImage(file.bytes, { maxInputPixels, maxSide });
     return this.jobs.submit(file.bytes, preferredFormat, socketId);
   }
 }

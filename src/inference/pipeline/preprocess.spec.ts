@@ -98,4 +98,25 @@ describe('decodeForModel', () => {
       .toBuffer();
     await expect(decodeForModel(jpeg.subarray(0, jpeg.length / 2), size, 1e6)).rejects.toThrow();
   });
+
+  it('fails on corrupt entropy-coded JPEG data instead of painting it grey', async () => {
+    const jpeg = await sharp({
+      create: {
+        width: 256,
+        height: 256,
+        channels: 3,
+        background: '#000',
+        noise: { type: 'gaussian', mean: 128, sigma: 50 },
+      },
+    })
+      .jpeg()
+      .toBuffer();
+    const corrupt = Buffer.from(jpeg);
+    const middle = Math.floor(corrupt.length / 2);
+    for (let i = 0; i < 64; i++) corrupt[middle + i] = (i * 97 + 13) & 0x7f;
+    // A stray marker inside the scan, as transfer garbage has; libjpeg warns and fills grey.
+    corrupt.set([0xff, 0xe5], middle + 32);
+    await expect(sharp(corrupt, { failOn: 'error' }).raw().toBuffer()).resolves.toBeDefined();
+    await expect(decodeForModel(corrupt, size, 1e6)).rejects.toThrow(/Corrupt JPEG data/);
+  });
 });

@@ -24,7 +24,11 @@ export async function decodeForModel(
   contract: Pick<ModelContract, 'inputWidth' | 'inputHeight'>,
   maxInputPixels: number,
 ): Promise<DecodedInput> {
-  const image = sharp(bytes, { limitInputPixels: maxInputPixels, failOn: 'error', pages: 1 });
+  const image = sharp(bytes, {
+    limitInputPixels: maxInputPixels,
+    failOn: failOnFor(bytes),
+    pages: 1,
+  });
   const meta = await image.metadata();
   const { data } = await image
     .autoOrient()
@@ -35,6 +39,17 @@ export async function decodeForModel(
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   return { rgb: data, width: meta.autoOrient.width, height: meta.autoOrient.height };
+}
+
+/**
+ * libjpeg reports damaged entropy-coded data ("Corrupt JPEG data: premature
+ * end of data segment") only as a warning and then paints the rest grey, so
+ * JPEGs are decoded failing on warnings. Other formats' decoders report such
+ * damage as errors, while their warnings are mostly about harmless metadata
+ * (a PNG's incorrect sRGB profile, say), which must not refuse a good photo.
+ */
+function failOnFor(bytes: Uint8Array): 'warning' | 'error' {
+  return bytes[0] === 0xff && bytes[1] === 0xd8 ? 'warning' : 'error';
 }
 
 /**

@@ -36,3 +36,11 @@ export class InvalidSocketIdError extends Error {
     this.name = 'InvalidSocketIdError';
   }
 }
+
+/** The upload's body went idle for longer than UPLOAD_BODY_TIMEOUT_MS (a slow or stalled client). */
+export class UploadTimeoutError extends Error {
+  constructor(idleMs: number) {
+    super(`The upload sent nothing for ${idleMs} ms; the request was closed.`);
+    this.name = 'UploadTimeoutError';
+  }
+}

@@ -4,8 +4,10 @@ import {
   EmptyFilenameError,
   MalformedUploadError,
   NoFileError,
+  UploadTimeoutError,
   UploadTooLargeError,
 } from '../errors/upload.errors';
+import { abandonBody } from './abandon-body';
 
 export interface UploadedFile {
   /** The client's name, kept only for logs; never used to build a path. */
@@ -17,6 +19,8 @@ export interface UploadedFile {
 export interface SingleFileLimits {
   field: string;
   maxBytes: number;
+  /** Longest silence between body chunks before the upload is refused (408) and cut. */
+  idleTimeoutMs: number;
 }
 
 /**
@@ -47,10 +51,23 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     let emptyName = false;
     let fileParts = 0;
     const fail = (error: Error) => {
-      failure ??= error;
+      if (failure) return;
+      failure = error;
+      settle();
       req.unpipe(parser);
-      req.resume();
+      // Stop buffering at once; what remains of the body is discarded, within bounds.
+      abandonBody(req, limits.maxBytes, error instanceof UploadTimeoutError);
       reject(failure);
+    };
+    // Slow-loris defence: the body must keep moving, not merely finish within requestTimeout.
+    const idle = setTimeout(
+      () => fail(new UploadTimeoutError(limits.idleTimeoutMs)),
+      limits.idleTimeoutMs,
+    );
+    const progress = () => idle.refresh();
+    const settle = () => {
+      clearTimeout(idle);
+      req.removeListener('data', progress);
     };
 
     parser.on('file', (field, stream, info) => {
@@ -89,6 +106,9 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     parser.on('filesLimit', () =>
       fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`)),
     );
+    parser.on('fieldsLimit', () =>
+      fail(new MalformedUploadError('Too many fields in the multipart body.')),
+    );
     parser.on('partsLimit', () =>
       fail(new MalformedUploadError('Too many parts in the multipart body.')),
     );
@@ -97,6 +117,7 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     );
     parser.on('close', () => {
       if (failure) return;
+      settle();
       if (emptyName) return reject(new EmptyFilenameError());
       if (!file) return reject(new NoFileError());
       resolve(file);
@@ -108,5 +129,6 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
       }
     });
     req.pipe(parser);
+    req.on('data', progress);
   });
 }
