@@ -265,9 +265,7 @@ describe('realtime gateway: shutdown', () => {
     await client.waitFor((e) => e.name === 'job.started' && e.payload.id === running);
     await t.close();
     expect(client.namesFor(running).at(-1)).toBe('job.completed');
-    expect(client.eventsFor(queued).at(-1)).toMatchObject({
-      name: 'job.failed',
-      payload: { reason: 'shutdown' },
-    });
+    // Queued jobs still run within SHUTDOWN_GRACE_MS (test/shutdown.e2e-spec.ts covers the deadline).
+    expect(client.namesFor(queued).at(-1)).toBe('job.completed');
   });
 });

@@ -28,6 +28,9 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Not awaited: the HTTP server answers liveness while the model downloads or loads. */
   onApplicationBootstrap(): void {
+    if (this.config.faultInjection) {
+      this.logger.warn('FAULT_INJECTION is on: uploads can crash or hang workers. Test use only.');
+    }
     void this.start();
   }
 
@@ -46,6 +49,11 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
 
   get workers(): { count: number; alive: number } {
     return { count: this.config.workers, alive: this.pool?.alive ?? 0 };
+  }
+
+  /** For metrics: threads running a task now, and threads replaced since the pool started. */
+  get workerActivity(): { busy: number; restarts: number } {
+    return { busy: this.pool?.busy ?? 0, restarts: this.pool?.restarts ?? 0 };
   }
 
   assertReady(): void {
@@ -82,6 +90,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
         intraOpThreads,
         contract: this.config.model.contract,
         maxInputPixels: this.config.maxInputPixels,
+        faultInjection: this.config.faultInjection,
       });
       const io = await this.pool.warmUp();
       this.state = { phase: 'ready', detail: 'Ready.', model, io };

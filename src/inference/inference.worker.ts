@@ -3,10 +3,11 @@
  * must not import Nest; it receives plain data and returns transferable buffers.
  */
 import { performance } from 'node:perf_hooks';
-import { threadId } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import sharp from 'sharp';
+import { injectFault, requestedFault } from './fault-injection';
 import type {
   DepthResult,
   ModelIo,
@@ -21,7 +22,12 @@ import { decodeForModel, toInputTensor } from './pipeline/preprocess';
 import { sessionOptions } from './session-options';
 import { Stage, TaskControl } from './task-control';
 
-const config = workerData as WorkerConfig;
+const config = workerData as WorkerConfig & { faultInjection?: boolean };
+
+/** Posted once per thread when its session is loaded and warmed, or could not be. */
+export type WorkerLoadMessage =
+  | { kind: 'warm'; threadId: number; loadMs: number }
+  | { kind: 'load-failed'; threadId: number; message: string };
 
 // libvips' operation cache only grows memory in a long-lived server, and its
 // thread pool is process-wide: keep it at this worker's share of the cores.
@@ -35,8 +41,16 @@ interface Loaded {
 }
 
 // Started at import so that a replacement thread warms up before it is needed.
+// The pool counts a thread as alive only once it has said so here.
 const loaded: Promise<Loaded> = load();
-loaded.catch(() => undefined);
+loaded.then(
+  ({ loadMs }) => report({ kind: 'warm', threadId, loadMs }),
+  (error: Error) => report({ kind: 'load-failed', threadId, message: error.message }),
+);
+
+function report(message: WorkerLoadMessage): void {
+  parentPort?.postMessage(message);
+}
 
 async function load(): Promise<Loaded> {
   const started = performance.now();
@@ -78,6 +92,8 @@ async function depth(
   const contract = { ...config.contract, inputWidth: io.inputWidth, inputHeight: io.inputHeight };
   const control = new TaskControl(task.control);
   control.enter(Stage.Decode);
+  const fault = config.faultInjection ? requestedFault(task.image) : undefined;
+  if (fault) injectFault(fault);
   const t0 = performance.now();
   let decoded: Awaited<ReturnType<typeof decodeForModel>>;
   try {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import Piscina from 'piscina';
 import { ImageDecodeError } from './errors/image-decode.error';
 import { InferenceTimeoutError } from './errors/inference-timeout.error';
+import { WorkerCrashedError } from './errors/worker-crashed.error';
 import type {
   DepthResult,
   ModelIo,
@@ -11,6 +12,7 @@ import type {
   WorkerConfig,
   WorkerTask,
 } from './inference.types';
+import type { WorkerLoadMessage } from './inference.worker';
 import type { HeatmapFormat } from './pipeline/postprocess';
 import { Stage, TaskControl } from './task-control';
 
@@ -19,8 +21,13 @@ type WorkerResult = DepthResult | UndecodableResult | WarmupResult;
 export interface InferenceRun {
   /** The depth result; rejects with InferenceTimeoutError at the deadline. */
   result: Promise<DepthResult>;
-  /** Resolves once the thread is free again, which after a timeout can be later. */
+  /** Resolves once the thread is free again, which after a timeout or cancel can be later. */
   released: Promise<void>;
+  /**
+   * Rejects the result with `reason` now and stops the task at its next stage
+   * boundary, as a timeout does; a no-op once the result has settled.
+   */
+  cancel: (reason: Error) => void;
 }
 
 /** How long a cancelled task may take to reach a stage boundary before its thread is terminated. */
@@ -34,31 +41,54 @@ const WORKER_FILE = resolve(__dirname, '..', '..', 'dist', 'inference', 'inferen
 export class WorkerPool {
   private readonly logger = new Logger(WorkerPool.name);
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
+  /** Threads that finished loading (warm or failed); only warm ones count as alive. */
+  private readonly warm = new Set<number>();
+  private readonly loadFailed = new Set<number>();
+  /** For metrics: depth tasks on a thread now, and threads ever started. */
+  private tasksInFlight = 0;
+  private threadsStarted = 0;
 
   constructor(
     readonly size: number,
-    workerData: WorkerConfig,
+    workerData: WorkerConfig & { faultInjection: boolean },
   ) {
     this.pool = new Piscina<WorkerTask, WorkerResult>({
       filename: WORKER_FILE,
       minThreads: size,
       maxThreads: size,
       idleTimeout: Number.POSITIVE_INFINITY,
+      // Piscina's default parks idle threads in a blocking Atomics.wait, which
+      // would stall a replacement thread's model load until a task arrives.
+      atomics: 'disabled',
       workerData,
     });
     this.pool.on('error', (error: Error) =>
       this.logger.error(`A worker thread failed: ${error.message}`),
     );
+    this.pool.on('message', (message: WorkerLoadMessage) => this.onLoad(message));
+    this.pool.on('workerCreate', () => (this.threadsStarted += 1));
   }
 
+  /** Threads whose session is loaded and warmed: a replacement counts only once it is. */
   get alive(): number {
-    return this.pool.threads.length;
+    return this.pool.threads.filter((thread) => this.warm.has(thread.threadId)).length;
+  }
+
+  /** Threads running a depth task, including a cancelled one still winding down. */
+  get busy(): number {
+    return this.tasksInFlight;
+  }
+
+  /** Threads started to replace one that exited or was terminated. */
+  get restarts(): number {
+    return Math.max(0, this.threadsStarted - this.size);
   }
 
   /** Waits until every thread has loaded and warmed its session; returns the model's I/O. */
   async warmUp(): Promise<ModelIo> {
     const runs = Array.from({ length: this.size }, () => this.pool.run({ kind: 'warmup' }));
     const [first] = (await Promise.all(runs)) as WarmupResult[];
+    await this.settled();
     return first.io;
   }
 
@@ -73,37 +103,90 @@ export class WorkerPool {
       () => undefined,
       () => undefined,
     );
-    const result = new Promise<DepthResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        control.cancel();
-        reject(new InferenceTimeoutError(timeoutMs));
-        this.reap(jobId, control, terminate, released);
-      }, timeoutMs);
-      task.then(
-        (output) => {
-          clearTimeout(timer);
-          if (output.kind === 'undecodable') reject(new ImageDecodeError(output.message));
-          else resolve(output as DepthResult);
-        },
-        (error: Error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-    return { result, released };
-  }
-
-  /** Lets running tasks finish: terminating a thread inside ONNX Runtime aborts the process. */
-  close(): Promise<void> {
-    return this.pool.close();
+    this.tasksInFlight += 1;
+    void released.then(() => (this.tasksInFlight -= 1));
+    let settle!: { resolve: (value: DepthResult) => void; reject: (error: Error) => void };
+    const result = new Promise<DepthResult>((resolve, reject) => (settle = { resolve, reject }));
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+      return true;
+    };
+    const cancel = (reason: Error) => {
+      if (!finish(() => settle.reject(reason))) return;
+      control.cancel();
+      this.reap(jobId, control, terminate, released);
+    };
+    const timer = setTimeout(() => cancel(new InferenceTimeoutError(timeoutMs)), timeoutMs);
+    task.then(
+      (output) =>
+        finish(() =>
+          output.kind === 'undecodable'
+            ? settle.reject(new ImageDecodeError(output.message))
+            : settle.resolve(output as DepthResult),
+        ),
+      (error: Error) => finish(() => settle.reject(this.explain(jobId, error))),
+    );
+    return { result, released, cancel };
   }
 
   /**
-   * After a timeout the worker stops at its next stage boundary. If it has
-   * not within the grace period, its thread is terminated, but never while
-   * inside ONNX Runtime, which would abort the whole process; inference on a
-   * fixed-size tensor always returns, so that case only waits.
+   * Lets running tasks finish, and first lets every thread finish loading:
+   * a replacement thread warms its session inside ONNX Runtime, and closing
+   * terminates threads, which would abort the process there.
+   */
+  async close(): Promise<void> {
+    await this.settled();
+    await this.pool.close();
+  }
+
+  private onLoad(message: WorkerLoadMessage): void {
+    // Forget threads that are gone (an exited thread no longer knows its id).
+    const current = new Set(this.pool.threads.map((thread) => thread.threadId));
+    for (const set of [this.warm, this.loadFailed]) {
+      for (const id of set) if (!current.has(id)) set.delete(id);
+    }
+    if (message.kind === 'warm') {
+      this.warm.add(message.threadId);
+      this.logger.log(
+        `Worker thread ${message.threadId} loaded and warmed its session in ${Math.round(message.loadMs)} ms.`,
+      );
+    } else {
+      this.loadFailed.add(message.threadId);
+      this.logger.error(
+        `Worker thread ${message.threadId} could not load the model: ${message.message}`,
+      );
+    }
+  }
+
+  /** Resolves once no thread is still loading its session (loading always ends; capped anyway). */
+  private async settled(capMs = 60_000): Promise<void> {
+    const deadline = Date.now() + capMs;
+    const loading = () =>
+      this.pool.threads.some(
+        ({ threadId }) => !this.warm.has(threadId) && !this.loadFailed.has(threadId),
+      );
+    while (loading() && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
+  }
+
+  /** Piscina reports a thread that died under a task only by its exit code; say what happened. */
+  private explain(jobId: string, error: Error): Error {
+    const exit = /^worker exited with code: (-?\d+)/.exec(error.message);
+    if (!exit) return error;
+    this.logger.error(
+      `The worker thread running job ${jobId} exited with code ${exit[1]}; a replacement is loading.`,
+    );
+    return new WorkerCrashedError(`exit code ${exit[1]}`);
+  }
+
+  /**
+   * After a timeout or cancel the worker stops at its next stage boundary. If
+   * it has not within the grace period, its thread is terminated, but never
+   * while inside ONNX Runtime, which would abort the whole process; inference
+   * on a fixed-size tensor always returns, so that case only waits.
    */
   private reap(
     jobId: string,
@@ -120,7 +203,7 @@ export class WorkerPool {
         return;
       }
       this.logger.warn(
-        `Terminating the worker of timed-out job ${jobId} during ${Stage[control.stage]}.`,
+        `Terminating the worker of cancelled job ${jobId} during ${Stage[control.stage]}.`,
       );
       terminate.abort();
     };

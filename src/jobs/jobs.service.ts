@@ -1,9 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { currentRequestId, withRequestId } from '../common/logging/request-context';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { DepthResult } from '../inference/inference.types';
+import type { InferenceRun } from '../inference/worker-pool';
 import { FailureReason, Job, JobOutput } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
 import { isJobId } from '../results/result-files';
@@ -15,6 +17,7 @@ import {
   QueueFullError,
   ShuttingDownError,
 } from './errors/job.errors';
+import { ShutdownDeadlineError } from './errors/shutdown-deadline.error';
 import { classifyFailure } from './job-classifier';
 import { PositionNotifier } from './position-notifier';
 
@@ -35,6 +38,8 @@ export class JobsService implements BeforeApplicationShutdown {
   private readonly queue: Pending[] = [];
   /** One entry per occupied worker slot; settles when the thread is free again. */
   private readonly running = new Set<Promise<void>>();
+  /** Runs whose result is still awaited, by job id, so a shutdown deadline can cancel them. */
+  private readonly inFlight = new Map<string, InferenceRun>();
   private draining = false;
   /** Smoothed job duration, for an honest Retry-After. */
   private averageJobMs = 1000;
@@ -58,6 +63,11 @@ export class JobsService implements BeforeApplicationShutdown {
     return this.config.queueMax;
   }
 
+  /** False from the moment shutdown begins; readiness reports it. */
+  get accepting(): boolean {
+    return !this.draining;
+  }
+
   /** Throws the 503 an upload would get right now; cheap enough to call before reading a body. */
   assertAccepting(): void {
     if (this.draining) throw new ShuttingDownError();
@@ -70,7 +80,7 @@ export class JobsService implements BeforeApplicationShutdown {
   /** Admits a job; a subscriber socket id is subscribed before the job is announced. */
   submit(image: Uint8Array, preferredFormat: HeatmapFormat, subscriber?: string): Job {
     this.assertAccepting();
-    const job = new Job(preferredFormat);
+    const job = new Job(preferredFormat, Date.now(), currentRequestId());
     this.store.add(job);
     const position = this.queue.push({ job, image });
     this.logger.log(`Job ${job.id} queued at position ${position} (${image.length} bytes).`);
@@ -116,23 +126,49 @@ export class JobsService implements BeforeApplicationShutdown {
   }
 
   /**
-   * On shutdown: stop admitting, fail jobs that have not started, and wait
-   * until every running task has left its worker, so the pool can close
-   * without terminating a thread inside ONNX Runtime (which aborts the process).
+   * On shutdown (before the HTTP server closes, so results and final events
+   * still reach clients): stop admitting, and let queued and running jobs
+   * finish within SHUTDOWN_GRACE_MS. At the deadline the queue is failed and
+   * running jobs are cancelled with reason shutdown; their threads are then
+   * awaited, never terminated inside ONNX Runtime (which aborts the process).
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
-    this.positions.stop();
-    for (const { job } of this.queue.splice(0)) {
-      this.fail(job, 'shutdown', 'The service shut down before this job started.');
+    const graceMs = this.config.shutdownGraceMs;
+    this.logger.log(
+      `Shutting down: draining ${this.queue.length} queued and ${this.running.size} running jobs ` +
+        `within ${graceMs} ms.`,
+    );
+    const started = Date.now();
+    const deadline = setTimeout(() => this.abandon(graceMs), graceMs);
+    try {
+      // Each settled run has already started the next queued job (see pump).
+      while (this.running.size > 0) await Promise.race(this.running);
+    } finally {
+      clearTimeout(deadline);
+      this.positions.stop();
     }
-    this.logger.log(`Shutting down: waiting for ${this.running.size} running jobs.`);
-    await Promise.all(this.running);
+    this.logger.log(`Drained every job in ${Date.now() - started} ms.`);
+  }
+
+  private abandon(graceMs: number): void {
+    const queued = this.queue.splice(0);
+    this.logger.warn(
+      `Shutdown grace of ${graceMs} ms is over: failing ${queued.length} queued and cancelling ` +
+        `${this.inFlight.size} running jobs.`,
+    );
+    const error = new ShutdownDeadlineError(graceMs);
+    for (const { job } of queued) {
+      withRequestId(job.requestId, () => this.fail(job, 'shutdown', error.message));
+    }
+    for (const run of this.inFlight.values()) run.cancel(error);
   }
 
   private pump(): void {
-    while (!this.draining && this.running.size < this.config.workers && this.queue.length > 0) {
-      const run = this.execute(this.queue.shift() as Pending).finally(() => {
+    while (this.running.size < this.config.workers && this.queue.length > 0) {
+      const next = this.queue.shift() as Pending;
+      // Run on behalf of the job's own request, not of whichever one freed the slot.
+      const run = withRequestId(next.job.requestId, () => this.execute(next)).finally(() => {
         this.running.delete(run);
         this.pump();
       });
@@ -144,11 +180,15 @@ export class JobsService implements BeforeApplicationShutdown {
   /** Settles when the worker thread is free again, which after a timeout is later than the job's end. */
   private async execute({ job, image }: Pending): Promise<void> {
     job.start();
+    this.logger.log(
+      `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,
+    );
     this.events.emit('started', job);
     let released = Promise.resolve();
     try {
       const run = this.inference.run(job.id, image, job.preferredFormat, this.config.jobTimeoutMs);
       released = run.released;
+      this.inFlight.set(job.id, run);
       const result = await run.result;
       await this.store.saveOutput(job, result);
       job.complete(outputOf(result), result.timings);
@@ -162,6 +202,7 @@ export class JobsService implements BeforeApplicationShutdown {
       const { reason, message } = classifyFailure(error);
       this.fail(job, reason, message);
     } finally {
+      this.inFlight.delete(job.id);
       const ranMs = Date.now() - (job.startedAt ?? Date.now());
       this.averageJobMs = 0.8 * this.averageJobMs + 0.2 * ranMs;
     }
