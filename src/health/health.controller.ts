@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/term
 import { SkipThrottle } from '@nestjs/throttler';
 import { InferenceHealthIndicator } from '../inference/inference.health';
 import { QueueHealthIndicator } from '../jobs/jobs.health';
+import { ResultsHealthIndicator } from '../results/results.health';
 
 @SkipThrottle()
 @Controller()
@@ -12,10 +13,14 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly inference: InferenceHealthIndicator,
     private readonly queue: QueueHealthIndicator,
+    private readonly results: ResultsHealthIndicator,
   ) {}
 
-  /** Readiness: 200 only when an upload would be accepted right now. */
-  @Get('healthz')
+  /**
+   * Readiness: 200 only when an upload would be accepted and its result
+   * stored right now. /readyz is the Kubernetes-style name for the same check.
+   */
+  @Get(['healthz', 'readyz'])
   @HealthCheck()
   async readiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
@@ -23,6 +28,7 @@ export class HealthController {
         () => this.inference.model(),
         () => this.inference.workers(),
         () => this.queue.queue(),
+        () => this.results.diskSpace(),
       ]);
     } catch (error) {
       // Keep Terminus' report as the body of a 503 rather than the generic error shape.
@@ -32,7 +38,10 @@ export class HealthController {
     }
   }
 
-  /** Liveness: the process is up and serving HTTP, whatever the model is doing. */
+  /**
+   * Liveness: the process is up and serving HTTP, whatever the model, the
+   * queue or the disk are doing; a restart would fix none of those.
+   */
   @Get('livez')
   liveness(): { status: 'ok' } {
     return { status: 'ok' };

@@ -43,6 +43,8 @@ export class Job {
     /** The format the uploader will most likely ask for; encoded by the worker. */
     readonly preferredFormat: HeatmapFormat,
     readonly createdAt = Date.now(),
+    /** The HTTP request that created it, so the job's log lines can name it. */
+    readonly requestId?: string,
   ) {}
 
   get finished(): boolean {
