@@ -33,6 +33,7 @@ describe('rate limits: separate upload and read budgets per client IP', () => {
     await t.http().get('/result/0b8e0f43-8d0b-4a5e-9a2f-1d2c3b4a5f60').expect(429);
     // Probes and the page are never throttled.
     await t.http().get('/healthz').expect(200);
+    await t.http().get('/metrics').expect(200);
     await t.http().get('/').expect(200);
 
     await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);

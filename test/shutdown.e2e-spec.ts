@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { io } from 'socket.io-client';
-import { JOBS_NAMESPACE, SOCKET_ID_HEADER } from '../src/realtime/realtime.events';
+import { SOCKET_ID_HEADER } from '../src/realtime/realtime.events';
 import { model, photo } from './helpers/paths';
 import { ServerProcess } from './helpers/server-process';
-import { JobsClient, RecordingClient } from './helpers/socket-client';
+import { RecordingClient } from './helpers/socket-client';
 import { sleep } from './helpers/test-app';
 
 const cat = () => readFileSync(photo('chelsea_cat_small.jpg'));
@@ -28,19 +27,6 @@ async function uploadAll(url: string, images: Buffer[], client: RecordingClient)
     ids.push(((await res.json()) as { id: string }).id);
   }
   return ids;
-}
-
-async function connect(url: string): Promise<RecordingClient> {
-  const socket: JobsClient = io(`${url}${JOBS_NAMESPACE}`, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return new RecordingClient(socket);
 }
 
 /** Resolves once the server has logged a line matching `pattern`. */
@@ -65,7 +51,7 @@ describe('SIGTERM with jobs in flight (the built server in its own process)', ()
 
   it('answers 503 at once, finishes queued and running jobs, pushes their final events, and exits 0', async () => {
     server = await ServerProcess.start({ MODEL_PATH: model('slow'), SHUTDOWN_GRACE_MS: '25000' });
-    client = await connect(server.url);
+    client = await RecordingClient.connectTo(server.url);
     const ids = await uploadAll(server.url, [cat(), cat(), cat(), cat()], client);
     await client.waitFor((e) => e.name === 'job.started' && e.payload.id === ids[0]);
 
@@ -108,7 +94,7 @@ describe('SIGTERM with jobs in flight (the built server in its own process)', ()
 
   it('at the grace deadline fails unfinished jobs with reason shutdown, never aborting inside ONNX Runtime', async () => {
     server = await ServerProcess.start({ MODEL_PATH: model('slow'), SHUTDOWN_GRACE_MS: '300' });
-    client = await connect(server.url);
+    client = await RecordingClient.connectTo(server.url);
     const ids = await uploadAll(server.url, [cat(), cat(), cat(), cat()], client);
     await client.waitFor((e) => e.name === 'job.started' && e.payload.id === ids[0]);
     server.child.kill('SIGTERM');
@@ -136,7 +122,7 @@ describe('SIGTERM with jobs in flight (the built server in its own process)', ()
       SHUTDOWN_GRACE_MS: '500',
       JOB_TIMEOUT_MS: '60000',
     });
-    client = await connect(server.url);
+    client = await RecordingClient.connectTo(server.url);
     const hang = await sharp(cat())
       .withExif({ IFD0: { ImageDescription: 'depthserve-fault=worker-hang' } })
       .jpeg()

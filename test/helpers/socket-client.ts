@@ -27,8 +27,12 @@ export class RecordingClient {
   }
 
   static async connect(t: TestApp): Promise<RecordingClient> {
-    const port = await listen(t);
-    const socket: JobsClient = io(`http://127.0.0.1:${port}${JOBS_NAMESPACE}`, {
+    return RecordingClient.connectTo(`http://127.0.0.1:${await listen(t)}`);
+  }
+
+  /** Connects to a server at a base URL, e.g. one running in a child process. */
+  static async connectTo(baseUrl: string): Promise<RecordingClient> {
+    const socket: JobsClient = io(`${baseUrl}${JOBS_NAMESPACE}`, {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
