@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import type { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
@@ -8,7 +8,7 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
 
 /** Job timings, observed from the job's `finished` event rather than from inside JobsService. */
 @Injectable()
-export class JobMetricsListener implements OnModuleInit, OnModuleDestroy {
+export class JobMetricsListener implements OnModuleInit, OnApplicationShutdown {
   private readonly queueWait: Histogram;
   private readonly decode: Histogram;
   private readonly inference: Histogram;
@@ -49,7 +49,8 @@ export class JobMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe = this.events.on('finished', (job) => this.observe(job));
   }
 
-  onModuleDestroy(): void {
+  /** Not on module destroy: jobs that finish during the shutdown drain are still observed. */
+  onApplicationShutdown(): void {
     this.unsubscribe?.();
   }
 
