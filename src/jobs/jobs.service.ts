@@ -92,11 +92,9 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /** The job, or a 404/410 domain error. Malformed ids never reach the store or the disk. */
   async find(id: string): Promise<Job> {
-    if (!isJobId(id)) throw new JobNotFoundError('Job not found.');
-    const found = await this.store.lookup(id);
-    if (!found) throw new JobNotFoundError(`Job ${id} not found.`);
-    if ('expired' in found) throw new JobExpiredError(id);
-    return found.job;
+    // lookup also expires a job past its TTL and deletes its files; current then reads the outcome.
+    if (isJobId(id)) await this.store.lookup(id);
+    return this.current(id);
   }
 
   /**
