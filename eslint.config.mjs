@@ -33,11 +33,12 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ['jest.config.js', 'test/helpers/*.js'],
+    files: ['jest.config.js', 'test/helpers/*.js', 'bench/workers/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', process: 'readonly' },
+      globals: { module: 'writable', process: 'readonly', require: 'readonly' },
     },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Type-aware through client/tsconfig.json (found by the project service), in a browser.

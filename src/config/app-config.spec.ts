@@ -39,6 +39,16 @@ describe('AppConfig.fromEnv', () => {
     },
   );
 
+  it.each([
+    [{}, 4, 4],
+    [{ WORKERS: '1', INTRA_OP_THREADS: '4' }, 4, 4],
+    [{ SOLO_INTRA_OP_THREADS: '2' }, 4, 2],
+    // Never narrower than the shared sessions: then no second session is loaded.
+    [{ INTRA_OP_THREADS: '2', SOLO_INTRA_OP_THREADS: '1' }, 4, 2],
+  ])('gives a job running alone every core: %j on %d cores -> %d threads', (env, cores, solo) => {
+    expect(AppConfig.fromEnv(env, cores).soloIntraOpThreads).toBe(solo);
+  });
+
   it('reads custom-model settings and the rate limit switch', () => {
     const config = AppConfig.fromEnv({
       MODEL_PATH: 'models/custom.onnx',

@@ -41,6 +41,8 @@ export class AppConfig {
   readonly model!: ModelConfig;
   readonly workers!: number;
   readonly intraOpThreads!: number;
+  /** Intra-op threads for a job that has the pool to itself (one-at-a-time traffic). */
+  readonly soloIntraOpThreads!: number;
   readonly queueMax!: number;
   readonly jobTimeoutMs!: number;
   readonly resultTtlSeconds!: number;
@@ -122,6 +124,7 @@ function parse(env: EnvReader, cores: number): AppConfig {
     },
     workers,
     intraOpThreads,
+    soloIntraOpThreads: Math.max(intraOpThreads, env.int('SOLO_INTRA_OP_THREADS', cores, 1, 256)),
     queueMax: env.int('QUEUE_MAX', 32, 1, 100_000),
     jobTimeoutMs: env.int('JOB_TIMEOUT_MS', 30_000, 100),
     resultTtlSeconds: env.int('RESULT_TTL_SECONDS', 3600, 1),

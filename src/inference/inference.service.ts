@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ModelNotReadyError } from './errors/model-not-ready.error';
-import type { ModelIo } from './inference.types';
+import type { ModelIo, RenderTask } from './inference.types';
 import { resolveModel, ResolvedModel } from './model/model-resolver';
 import type { HeatmapFormat } from './pipeline/postprocess';
 import { InferenceRun, WorkerPool } from './worker-pool';
@@ -69,6 +69,12 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
     return this.pool!.run(jobId, image, format, timeoutMs);
   }
 
+  /** Another colormap or format of a finished job, rendered by a worker from its stored depth. */
+  render(task: Omit<RenderTask, 'kind'>): Promise<Buffer> {
+    this.assertReady();
+    return this.pool!.render(task);
+  }
+
   private async start(): Promise<void> {
     const started = Date.now();
     const { workers, intraOpThreads } = this.config;
@@ -88,6 +94,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
       this.pool = new WorkerPool(workers, {
         modelPath: model.path,
         intraOpThreads,
+        soloThreads: this.config.soloIntraOpThreads,
         contract: this.config.model.contract,
         maxInputPixels: this.config.maxInputPixels,
         faultInjection: this.config.faultInjection,
@@ -96,7 +103,8 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
       this.state = { phase: 'ready', detail: 'Ready.', model, io };
       this.failures = 0;
       this.logger.log(
-        `Inference ready in ${Date.now() - started} ms: ${workers} workers x ${intraOpThreads} intra-op threads, ` +
+        `Inference ready in ${Date.now() - started} ms: ${workers} workers x ${intraOpThreads} intra-op threads ` +
+          `(${this.config.soloIntraOpThreads} for a job running alone), ` +
           `input "${io.inputName}" ${io.inputWidth}x${io.inputHeight}, output "${io.outputName}".`,
       );
     } catch (error) {

@@ -3,11 +3,14 @@
  * Nest types: everything here crosses a structured-clone boundary.
  */
 import type { ModelContract } from './model/model-catalog';
-import type { HeatmapFormat } from './pipeline/postprocess';
+import type { ColormapName } from './pipeline/render-options';
+import type { DepthRange, HeatmapFormat, HeatmapSize } from './pipeline/postprocess';
 
 export interface WorkerConfig {
   modelPath: string;
   intraOpThreads: number;
+  /** Threads of a second session used when a job runs alone; not loaded when not above intraOpThreads. */
+  soloThreads: number;
   contract: ModelContract;
   maxInputPixels: number;
 }
@@ -26,9 +29,27 @@ export type WorkerTask =
       jobId: string;
       image: Uint8Array;
       format: HeatmapFormat;
+      /** Nothing else is running: use the session that spans every core. */
+      solo: boolean;
       /** Backs a TaskControl: cancellation flag and current stage. */
       control: SharedArrayBuffer;
-    };
+    }
+  | RenderTask;
+
+/** Another rendering of a finished job's stored depth, off the main thread. */
+export interface RenderTask {
+  kind: 'render';
+  depth: Float32Array;
+  range: DepthRange;
+  size: HeatmapSize;
+  colormap: ColormapName;
+  format: HeatmapFormat;
+}
+
+export interface RenderResult {
+  kind: 'render';
+  bytes: Uint8Array;
+}
 
 export interface WarmupResult {
   kind: 'warmup';
@@ -51,6 +72,8 @@ export interface DepthResult {
   depthMin: number;
   depthMax: number;
   timings: { decodeMs: number; inferenceMs: number; postprocessMs: number };
+  /** Intra-op threads the inference ran on. */
+  threads: number;
 }
 
 /** An input the decoder refused: an expected outcome, so it is returned rather than thrown. */

@@ -11,13 +11,15 @@ import { injectFault, requestedFault } from './fault-injection';
 import type {
   DepthResult,
   ModelIo,
+  RenderResult,
+  RenderTask,
   UndecodableResult,
   WarmupResult,
   WorkerConfig,
   WorkerTask,
 } from './inference.types';
-import { INFERNO } from './pipeline/colormap';
-import { depthRange, renderHeatmap, toLevels } from './pipeline/postprocess';
+import { COLORMAPS, INFERNO } from './pipeline/colormap';
+import { depthRange, renderHeatmap } from './pipeline/postprocess';
 import { decodeForModel, toInputTensor } from './pipeline/preprocess';
 import { sessionOptions } from './session-options';
 import { Stage, TaskControl } from './task-control';
@@ -35,7 +37,10 @@ sharp.cache(false);
 sharp.concurrency(config.intraOpThreads);
 
 interface Loaded {
+  /** Sized for a busy pool: this worker's share of the cores. */
   session: InferenceSession;
+  /** Spans every core, for a job that runs alone; absent when it would be no wider. */
+  solo?: InferenceSession;
   io: ModelIo;
   loadMs: number;
 }
@@ -54,16 +59,21 @@ function report(message: WorkerLoadMessage): void {
 
 async function load(): Promise<Loaded> {
   const started = performance.now();
-  const session = await InferenceSession.create(
-    config.modelPath,
-    sessionOptions(config.intraOpThreads),
-  );
+  const session = await warm(config.intraOpThreads);
+  const solo =
+    config.soloThreads > config.intraOpThreads ? await warm(config.soloThreads) : undefined;
+  return { session, solo, io: describeIo(session), loadMs: performance.now() - started };
+}
+
+/** A session whose first, slow run (allocations, kernel choices) happens before any job's. */
+async function warm(threads: number): Promise<InferenceSession> {
+  const session = await InferenceSession.create(config.modelPath, sessionOptions(threads));
   const io = describeIo(session);
-  const warm = new Float32Array(3 * io.inputWidth * io.inputHeight).fill(0.5);
+  const input = new Float32Array(3 * io.inputWidth * io.inputHeight).fill(0.5);
   await session.run({
-    [io.inputName]: new Tensor('float32', warm, [1, 3, io.inputHeight, io.inputWidth]),
+    [io.inputName]: new Tensor('float32', input, [1, 3, io.inputHeight, io.inputWidth]),
   });
-  return { session, io, loadMs: performance.now() - started };
+  return session;
 }
 
 /** Input and output names come from the session; the spatial size too when it is static. */
@@ -88,7 +98,9 @@ function describeIo(session: InferenceSession): ModelIo {
 async function depth(
   task: Extract<WorkerTask, { kind: 'depth' }>,
 ): Promise<DepthResult | UndecodableResult> {
-  const { session, io } = await loaded;
+  const { io, ...sessions } = await loaded;
+  const session = (task.solo && sessions.solo) || sessions.session;
+  const threads = session === sessions.solo ? config.soloThreads : config.intraOpThreads;
   const contract = { ...config.contract, inputWidth: io.inputWidth, inputHeight: io.inputHeight };
   const control = new TaskControl(task.control);
   control.enter(Stage.Decode);
@@ -118,7 +130,7 @@ async function depth(
   const range = depthRange(raw);
   const size = { depthWidth, depthHeight, width: decoded.width, height: decoded.height };
   control.enter(Stage.Postprocess);
-  const heatmap = await renderHeatmap(toLevels(raw, range), size, INFERNO, task.format, () =>
+  const heatmap = await renderHeatmap(raw, range, size, INFERNO, task.format, () =>
     control.enter(Stage.Postprocess),
   );
   const t3 = performance.now();
@@ -136,7 +148,14 @@ async function depth(
     depthMin: range.min,
     depthMax: range.max,
     timings: { decodeMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
+    threads,
   };
+}
+
+async function render(task: RenderTask): Promise<RenderResult> {
+  const { depth, range, size, colormap, format } = task;
+  const bytes = await renderHeatmap(depth, range, size, COLORMAPS[colormap], format);
+  return { kind: 'render', bytes: new Uint8Array(bytes) };
 }
 
 export default async function run(task: WorkerTask): Promise<unknown> {
@@ -145,11 +164,16 @@ export default async function run(task: WorkerTask): Promise<unknown> {
     const result: WarmupResult = { kind: 'warmup', threadId, io, loadMs };
     return result;
   }
+  if (task.kind === 'render') {
+    const rendered = await render(task);
+    return transfer(rendered, [rendered.bytes.buffer]);
+  }
   const result = await depth(task);
   if (result.kind === 'undecodable') return result;
   // Transfer, not copy, the two large buffers back to the main thread.
-  return move({
-    [transferableSymbol]: [result.heatmap.buffer, result.depth.buffer],
-    [valueSymbol]: result,
-  });
+  return transfer(result, [result.heatmap.buffer, result.depth.buffer]);
+}
+
+function transfer<T extends object>(value: T, buffers: ArrayBufferLike[]): unknown {
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value });
 }

@@ -7,6 +7,8 @@ import { WorkerCrashedError } from './errors/worker-crashed.error';
 import type {
   DepthResult,
   ModelIo,
+  RenderResult,
+  RenderTask,
   UndecodableResult,
   WarmupResult,
   WorkerConfig,
@@ -16,7 +18,7 @@ import type { WorkerLoadMessage } from './inference.worker';
 import type { HeatmapFormat } from './pipeline/postprocess';
 import { Stage, TaskControl } from './task-control';
 
-type WorkerResult = DepthResult | UndecodableResult | WarmupResult;
+type WorkerResult = DepthResult | UndecodableResult | WarmupResult | RenderResult;
 
 export interface InferenceRun {
   /** The depth result; rejects with InferenceTimeoutError at the deadline. */
@@ -95,8 +97,11 @@ export class WorkerPool {
   run(jobId: string, image: Uint8Array, format: HeatmapFormat, timeoutMs: number): InferenceRun {
     const control = new TaskControl();
     const terminate = new AbortController();
+    // A job that starts while nothing else runs may use every core; one that
+    // starts beside others keeps to its share (measured in BENCHMARKS.md).
+    const solo = this.tasksInFlight === 0;
     const task = this.pool.run(
-      { kind: 'depth', jobId, image, format, control: control.buffer },
+      { kind: 'depth', jobId, image, format, solo, control: control.buffer },
       { signal: terminate.signal, transferList: [image.buffer as ArrayBuffer] },
     );
     const released = task.then(
@@ -131,6 +136,12 @@ export class WorkerPool {
       (error: Error) => finish(() => settle.reject(this.explain(jobId, error))),
     );
     return { result, released, cancel };
+  }
+
+  /** Renders stored depth in a worker; it queues behind running jobs, never beside the event loop. */
+  async render(task: Omit<RenderTask, 'kind'>): Promise<Buffer> {
+    const result = (await this.pool.run({ kind: 'render', ...task })) as RenderResult;
+    return Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
   }
 
   /**

@@ -12,12 +12,8 @@ describe('JobsService admission', () => {
   const config = AppConfig.fromEnv({ RESULTS_DIR: mkdtempSync(join(tmpdir(), 'jobs-spec-')) });
   const service = () => {
     const events = new JobEvents();
-    return new JobsService(
-      config,
-      new InferenceService(config),
-      new ResultsStore(config, events),
-      events,
-    );
+    const inference = new InferenceService(config);
+    return new JobsService(config, inference, new ResultsStore(config, events, inference), events);
   };
 
   it('refuses work while the model is not loaded, naming the model state', () => {

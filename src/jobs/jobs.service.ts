@@ -193,7 +193,7 @@ export class JobsService implements BeforeApplicationShutdown {
       const t = job.timings!;
       this.logger.log(
         `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
-          `inference ${t.inferenceMs} ms, postprocess ${t.postprocessMs} ms).`,
+          `inference ${t.inferenceMs} ms on ${result.threads} threads, postprocess ${t.postprocessMs} ms).`,
       );
       this.events.emit('finished', job);
     } catch (error) {

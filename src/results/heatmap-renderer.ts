@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
-import { COLORMAPS, ColormapName, DEFAULT_COLORMAP } from '../inference/pipeline/colormap';
-import {
-  encodeHeatmap,
-  HeatmapFormat,
-  renderHeatmap,
-  toLevels,
-} from '../inference/pipeline/postprocess';
+import type { RenderTask } from '../inference/inference.types';
+import type { ColormapName } from '../inference/pipeline/colormap';
+import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { Job } from './job.entity';
 import type { ResultFiles } from './result-files';
 
@@ -18,7 +13,11 @@ import type { ResultFiles } from './result-files';
 export class HeatmapRenderer {
   private readonly pending = new Map<string, Promise<Buffer>>();
 
-  constructor(private readonly files: ResultFiles) {}
+  constructor(
+    private readonly files: ResultFiles,
+    /** Renders in a worker thread: a large photo's upsampling must not stall the event loop. */
+    private readonly renderInWorker: (task: Omit<RenderTask, 'kind'>) => Promise<Buffer>,
+  ) {}
 
   async get(job: Job, format: HeatmapFormat, colormap: ColormapName): Promise<Buffer> {
     const kind = { format, colormap };
@@ -34,23 +33,18 @@ export class HeatmapRenderer {
   }
 
   /**
-   * Another format of the worker's heatmap is a re-encode; another colormap is
-   * rendered from the stored raw depth exactly as the worker renders inferno.
+   * Rendered from the stored raw depth exactly as the worker renders, so a
+   * JPEG never becomes the source of a PNG; it costs a few ms for a VGA photo.
    */
   private async render(job: Job, format: HeatmapFormat, colormap: ColormapName): Promise<Buffer> {
     const output = job.output;
     if (!output) throw new Error(`Job ${job.id} has no output to render.`);
-    let bytes: Buffer;
-    if (colormap === DEFAULT_COLORMAP) {
-      const source = { format: output.format, colormap };
-      bytes = await encodeHeatmap(sharp(await readFile(this.files.path(job.id, source))), format);
-    } else {
-      const raw = await readFile(this.files.path(job.id, 'depth.f32'));
-      // Copy into an aligned buffer: a file buffer's offset need not be a multiple of 4.
-      const depth = new Float32Array(new Uint8Array(raw).buffer);
-      const levels = toLevels(depth, { min: output.depthMin, max: output.depthMax });
-      bytes = await renderHeatmap(levels, output, COLORMAPS[colormap], format);
-    }
+    const raw = await readFile(this.files.path(job.id, 'depth.f32'));
+    // Copy into an aligned buffer: a file buffer's offset need not be a multiple of 4.
+    const depth = new Float32Array(new Uint8Array(raw).buffer);
+    const range = { min: output.depthMin, max: output.depthMax };
+    const size = { ...output };
+    const bytes = await this.renderInWorker({ depth, range, size, colormap, format });
     // Expiry removes a job's files; a render that finishes after it must not leave one behind.
     if (job.status !== 'expired') await this.files.write(job.id, { format, colormap }, bytes);
     if (job.status === 'expired') await this.files.removeAll(job.id);

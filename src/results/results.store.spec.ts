@@ -2,7 +2,9 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { model } from '../../test/helpers/paths';
 import { AppConfig } from '../config/app-config';
+import { InferenceService } from '../inference/inference.service';
 import { Job } from './job.entity';
 import { JobEvents } from './job-events';
 import { ResultsStore } from './results.store';
@@ -11,6 +13,17 @@ describe('ResultsStore', () => {
   let dir: string;
   let store: ResultsStore;
   let events: JobEvents;
+  // Other renderings run in a real worker pool, as in the service.
+  const inference = new InferenceService(
+    AppConfig.fromEnv({ MODEL_PATH: model('tiny'), WORKERS: '1' }),
+  );
+
+  beforeAll(async () => {
+    inference.onApplicationBootstrap();
+    while (!inference.ready) await new Promise((wake) => setTimeout(wake, 20));
+  });
+
+  afterAll(() => inference.onApplicationShutdown());
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'results-spec-'));
@@ -18,6 +31,7 @@ describe('ResultsStore', () => {
     store = new ResultsStore(
       AppConfig.fromEnv({ RESULTS_DIR: dir, RESULT_TTL_SECONDS: '60' }),
       events,
+      inference,
     );
     await store.onModuleInit();
   });
@@ -108,7 +122,7 @@ describe('ResultsStore', () => {
 
   it('removes result files left by an earlier process at start-up, and nothing else', async () => {
     const job = await finishedJob(Date.now());
-    const restarted = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir }), events);
+    const restarted = new ResultsStore(AppConfig.fromEnv({ RESULTS_DIR: dir }), events, inference);
     await restarted.onModuleInit();
     expect(readdirSync(dir)).toEqual([]);
     expect(await restarted.lookup(job.id)).toBeUndefined();

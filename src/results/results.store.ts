@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { InferenceService } from '../inference/inference.service';
 import type { DepthResult } from '../inference/inference.types';
 import { DEFAULT_COLORMAP } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
@@ -30,9 +31,10 @@ export class ResultsStore implements OnModuleInit {
   constructor(
     config: AppConfig,
     private readonly events: JobEvents,
+    inference: InferenceService,
   ) {
     this.files = new ResultFiles(config.resultsDir);
-    this.renderer = new HeatmapRenderer(this.files);
+    this.renderer = new HeatmapRenderer(this.files, (task) => inference.render(task));
     this.ttlMs = config.resultTtlSeconds * 1000;
   }
 

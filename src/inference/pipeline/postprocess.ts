@@ -1,13 +1,21 @@
 import sharp, { Sharp } from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
-
+import { encodeIndexedPng } from './indexed-png';
 import type { HeatmapFormat } from './render-options';
+import { upsampleDepth } from './upsample';
 
 export type { HeatmapFormat } from './render-options';
 
 export interface DepthRange {
   min: number;
   max: number;
+}
+
+export interface HeatmapSize {
+  depthWidth: number;
+  depthHeight: number;
+  width: number;
+  height: number;
 }
 
 export function depthRange(depth: Float32Array): DepthRange {
@@ -23,49 +31,60 @@ export function depthRange(depth: Float32Array): DepthRange {
   return { min, max };
 }
 
-/** Min-max normalises relative depth into 16-bit levels; a flat map becomes all zeros. */
-export function toLevels(depth: Float32Array, { min, max }: DepthRange): Uint16Array {
-  const levels = new Uint16Array(depth.length);
-  const span = max - min;
-  if (span <= 0) return levels;
-  const scale = 65535 / span;
-  for (let i = 0; i < depth.length; i++) levels[i] = Math.round((depth[i] - min) * scale);
-  return levels;
+/**
+ * The model-sized depth upsampled once to the photo's size (bicubic, as
+ * MiDaS does) and normalised to 16-bit levels: the input of every rendering.
+ */
+export function photoLevels(
+  depth: Float32Array,
+  size: HeatmapSize,
+  range: DepthRange,
+): Uint16Array {
+  return upsampleDepth(
+    depth,
+    { width: size.depthWidth, height: size.depthHeight },
+    { width: size.width, height: size.height },
+    range,
+  );
 }
 
-/**
- * Upsamples the model-sized depth back to the photo's size with a bicubic
- * kernel (as MiDaS does), colours it and encodes it. Normalising to 16-bit
- * levels first keeps the upsampling smooth and clamps cubic overshoot.
- */
-export async function renderHeatmap(
+/** Colours photo-sized levels and encodes them: PNG as a palette image, JPEG through sharp. */
+export async function encodeLevels(
   levels: Uint16Array,
-  size: { depthWidth: number; depthHeight: number; width: number; height: number },
+  size: Pick<HeatmapSize, 'width' | 'height'>,
   lut: ColormapLut,
   format: HeatmapFormat,
-  /** Called between the expensive steps; may throw to stop early. */
-  checkpoint: () => void = () => undefined,
 ): Promise<Buffer> {
-  const upsampled = await sharp(levels, {
-    raw: { width: size.depthWidth, height: size.depthHeight, channels: 1 },
-  })
-    .toColourspace('grey16')
-    .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
-    .raw({ depth: 'ushort' })
-    .toBuffer();
-  checkpoint();
-  const full = new Uint16Array(upsampled.buffer, upsampled.byteOffset, upsampled.length / 2);
-  const rgb = applyLut(full, lut);
-  checkpoint();
+  if (format === 'png') return encodeIndexedPng(levels, size.width, size.height, lut);
+  const rgb = applyLut(levels, lut);
   return encodeHeatmap(
     sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } }),
     format,
   );
 }
 
-/** The one place heatmap encoding settings live, for the worker and for later conversions. */
+/** Upsamples, colours and encodes the model's raw depth. */
+export async function renderHeatmap(
+  depth: Float32Array,
+  range: DepthRange,
+  size: HeatmapSize,
+  lut: ColormapLut,
+  format: HeatmapFormat,
+  /** Called between the expensive steps; may throw to stop early. */
+  checkpoint: () => void = () => undefined,
+): Promise<Buffer> {
+  const levels = photoLevels(depth, size, range);
+  checkpoint();
+  return encodeLevels(levels, size, lut, format);
+}
+
+/**
+ * Encoding settings for heatmaps sharp writes (JPEG, and re-encodes of a
+ * stored heatmap). Huffman optimisation is off: it costs more time than the
+ * few percent of bytes it saves on a heatmap (BENCHMARKS.md).
+ */
 export function encodeHeatmap(image: Sharp, format: HeatmapFormat): Promise<Buffer> {
   return format === 'png'
-    ? image.png({ compressionLevel: 6 }).toBuffer()
-    : image.jpeg({ quality: 90 }).toBuffer();
+    ? image.png({ compressionLevel: 3, palette: false }).toBuffer()
+    : image.jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
 }

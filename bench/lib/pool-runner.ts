@@ -1,0 +1,63 @@
+import { performance } from 'node:perf_hooks';
+import { MODEL_CATALOG } from '../../src/inference/model/model-catalog';
+import type { HeatmapFormat } from '../../src/inference/pipeline/postprocess';
+import { WorkerPool } from '../../src/inference/worker-pool';
+import type { BenchPhoto } from './photos';
+import { summarize, LatencySummary } from './stats';
+
+export interface PoolSetup {
+  modelPath: string;
+  workers: number;
+  threads: number;
+  /** Threads of the session a lone job uses; by default no wider than the others. */
+  soloThreads?: number;
+}
+
+export interface PoolOutcome {
+  imagesPerSecond: number;
+  latency: LatencySummary;
+}
+
+/** The service's own worker pool (the compiled worker in dist/), without HTTP or the job queue. */
+export async function withPool<T>(setup: PoolSetup, work: (pool: WorkerPool) => Promise<T>) {
+  const pool = new WorkerPool(setup.workers, {
+    modelPath: setup.modelPath,
+    intraOpThreads: setup.threads,
+    soloThreads: setup.soloThreads ?? setup.threads,
+    contract: MODEL_CATALOG[0].contract,
+    maxInputPixels: 1e8,
+    faultInjection: false,
+  });
+  try {
+    await pool.warmUp();
+    return await work(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+let sequence = 0;
+
+/** Keeps `inFlight` images in the pool for `durationMs`, cycling through the photo mix. */
+export async function closedLoop(
+  pool: WorkerPool,
+  photos: BenchPhoto[],
+  opts: { inFlight: number; durationMs: number; format: HeatmapFormat },
+): Promise<PoolOutcome> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (performance.now() - started < opts.durationMs) {
+      const photo = photos[next++ % photos.length];
+      const t = performance.now();
+      // A fresh copy each time: the pool transfers (detaches) the buffer it is given.
+      await pool.run(`bench-${sequence++}`, new Uint8Array(photo.bytes), opts.format, 60_000)
+        .result;
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.inFlight }, lane));
+  const elapsed = performance.now() - started;
+  return { imagesPerSecond: (latencies.length * 1000) / elapsed, latency: summarize(latencies) };
+}

@@ -1,0 +1,56 @@
+import { performance } from 'node:perf_hooks';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import sharp from 'sharp';
+import { MODEL_CATALOG } from '../../src/inference/model/model-catalog';
+import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
+import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
+import { depthRange, encodeHeatmap, photoLevels } from '../../src/inference/pipeline/postprocess';
+import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
+import { sessionOptions } from '../../src/inference/session-options';
+import type { BenchPhoto } from './photos';
+import { median, round } from './stats';
+
+export const CONTRACT = MODEL_CATALOG[0].contract;
+const STAGES = ['decode', 'tensor', 'infer', 'upsample', 'pngPalette', 'colormapRgb', 'encodeJpeg'];
+
+/**
+ * The worker's per-image path, one stage at a time on this thread, each
+ * timed: where the time goes, not how fast the pool is. Medians per stage
+ * over every photo of the mix, `rounds` times.
+ */
+export async function stageCosts(
+  photos: BenchPhoto[],
+  modelPath: string,
+  threads: number,
+  rounds = 3,
+): Promise<Record<string, number>> {
+  sharp.concurrency(threads);
+  const session = await InferenceSession.create(modelPath, sessionOptions(threads));
+  const samples: Record<string, number[]> = Object.fromEntries(STAGES.map((s) => [s, []]));
+  const time = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    samples[stage].push(performance.now() - started);
+    return result;
+  };
+  for (let round = 0; round <= rounds; round++) {
+    if (round === 1) for (const s of STAGES) samples[s].length = 0; // round 0 warms up
+    for (const photo of photos) {
+      const decoded = await time('decode', () => decodeForModel(photo.bytes, CONTRACT, 1e8));
+      const data = await time('tensor', () => toInputTensor(decoded.rgb, CONTRACT));
+      const input = new Tensor('float32', data, [1, 3, CONTRACT.inputHeight, CONTRACT.inputWidth]);
+      const output = await time('infer', () => session.run({ [session.inputNames[0]]: input }));
+      const depth = output[session.outputNames[0]].data as Float32Array;
+      const size = { depthWidth: 256, depthHeight: 256, width: photo.width, height: photo.height };
+      const levels = await time('upsample', () => photoLevels(depth, size, depthRange(depth)));
+      // PNG: the palette is the colormap, so there is no per-pixel colour step.
+      await time('pngPalette', () => encodeIndexedPng(levels, size.width, size.height, INFERNO));
+      // JPEG: colour through the LUT, then sharp.
+      const rgb = await time('colormapRgb', () => applyLut(levels, INFERNO));
+      const raw = { raw: { width: size.width, height: size.height, channels: 3 as const } };
+      await time('encodeJpeg', () => encodeHeatmap(sharp(rgb, raw), 'jpeg'));
+    }
+  }
+  await session.release();
+  return Object.fromEntries(STAGES.map((s) => [s, round(median(samples[s]), 2)]));
+}

@@ -1,0 +1,33 @@
+/** Nearest-rank percentile of an unsorted sample; NaN for an empty one. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export const median = (values: readonly number[]) => percentile(values, 50);
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+}
+
+export function summarize(values: readonly number[]): LatencySummary {
+  const mean = values.reduce((a, b) => a + b, 0) / (values.length || 1);
+  return {
+    count: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    mean,
+  };
+}
+
+export const round = (value: number, digits = 1) => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};

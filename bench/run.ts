@@ -1,0 +1,60 @@
+/**
+ * npm run bench: raw, pipeline and load in one run on one machine, then the
+ * ratios the targets are stated in. Absolute times vary with the machine and
+ * its neighbours; ratios measured side by side mostly do not.
+ */
+import { loadBench, printLoad } from './load';
+import { pipelineBench, printPipeline } from './pipeline';
+import { printRaw, rawBench, REFERENCE_MS } from './raw';
+import { log, machine, printTable, writeResult } from './lib/report';
+import { round } from './lib/stats';
+
+async function main(): Promise<void> {
+  log(`Machine: ${JSON.stringify(machine())}`);
+  const raw = await rawBench();
+  const pipeline = await pipelineBench();
+  const load = await loadBench();
+  printRaw(raw);
+  printPipeline(pipeline);
+  printLoad(load);
+
+  const push = (c: number) => load.rows.find((r) => r.mode === 'push' && r.c === c);
+  const c8 = push(8);
+  const c1 = push(1);
+  const c32 = push(32);
+  const ratio = (value: number | undefined, of: number) =>
+    value === undefined ? Number.NaN : round(value / of, 3);
+  const ratios = [
+    {
+      ratio: 'bench model vs real network, 1 thread',
+      value: ratio(raw.calibration.benchMs1, REFERENCE_MS.oneThread),
+      target: '0.7–1.4',
+    },
+    {
+      ratio: 'bench model vs real network, 2 threads',
+      value: ratio(raw.calibration.benchMs2, REFERENCE_MS.twoThreads),
+      target: '0.7–1.4',
+    },
+    {
+      ratio: 'pipeline ceiling ÷ raw ceiling',
+      value: ratio(pipeline.ceiling.imagesPerSecond, raw.ceiling.imagesPerSecond),
+      target: '≥ 0.80',
+    },
+    {
+      ratio: 'service (push, c=8) ÷ pipeline ceiling',
+      value: ratio(c8?.imagesPerSecond, pipeline.ceiling.imagesPerSecond),
+      target: '≥ 0.90',
+    },
+    {
+      ratio: 'c=1 p50 latency ÷ single pass with all cores',
+      value: ratio(c1?.p50Ms, pipeline.singlePass.p50Ms),
+      target: '≤ 1.15',
+    },
+    { ratio: 'event-loop lag p99 at c=32 (ms)', value: c32?.loopLagP99Ms, target: '< 20' },
+    { ratio: '/healthz p99 at c=32 (ms)', value: c32?.healthzP99Ms, target: 'fast' },
+  ];
+  printTable('Ratios (one run)', ratios);
+  log(`Wrote ${writeResult('bench', { raw, pipeline, load, ratios })}.`);
+}
+
+void main();
