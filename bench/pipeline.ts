@@ -10,6 +10,7 @@ import { BENCH_MODEL, ensureBenchModels } from './lib/models';
 import { photoMix } from './lib/photos';
 import { closedLoop, withPool } from './lib/pool-runner';
 import { log, printTable, writeResult } from './lib/report';
+import { LeverRow, postprocessLevers } from './lib/levers';
 import { stageCosts } from './lib/stages';
 import { round } from './lib/stats';
 
@@ -27,6 +28,7 @@ export interface PipelineRow {
 export interface PipelineReport {
   photos: { name: string; width: number; height: number; bytes: number }[];
   stages: Record<string, number>;
+  levers: LeverRow[];
   rows: PipelineRow[];
   ceiling: PipelineRow;
   /** One image at a time through a pool that gives it every core: the c=1 reference. */
@@ -41,9 +43,11 @@ async function measure(
   threads: number,
   inFlight: number,
   format: HeatmapFormat,
+  soloThreads = threads,
 ): Promise<PipelineRow> {
   const photos = await photoMix();
-  const outcome = await withPool({ modelPath: BENCH_MODEL, workers, threads }, async (pool) => {
+  const setup = { modelPath: BENCH_MODEL, workers, threads, soloThreads };
+  const outcome = await withPool(setup, async (pool) => {
     await closedLoop(pool, photos, { inFlight, durationMs: 2000, format }); // settle
     return closedLoop(pool, photos, { inFlight, durationMs: DURATION_MS, format });
   });
@@ -67,14 +71,17 @@ export async function pipelineBench(): Promise<PipelineReport> {
   const photos = await photoMix();
   const stages = await stageCosts(photos, BENCH_MODEL, 1);
   log(`pipeline stages (ms, 1 thread): ${JSON.stringify(stages)}`);
+  const levers = await postprocessLevers(photos, BENCH_MODEL);
   const singlePass = await measure(`1 worker x ${cores} threads`, 1, cores, 1, 'png');
   const rows = [
     await measure(`${cores} workers x 1 thread`, cores, 1, cores, 'png'),
     singlePass,
     await measure(`${cores} workers x 1 thread, jpeg`, cores, 1, cores, 'jpeg'),
+    // The service's default: the same split, plus a solo session a lone job may use.
+    await measure(`${cores} workers x 1 thread + solo ${cores}`, cores, 1, cores, 'png', cores),
   ];
   const ceiling = rows
-    .filter((r) => r.format === 'png')
+    .slice(0, 2)
     .reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   const summary = photos.map(({ name, width, height, bytes }) => ({
     name,
@@ -82,11 +89,12 @@ export async function pipelineBench(): Promise<PipelineReport> {
     height,
     bytes: bytes.length,
   }));
-  return { photos: summary, stages, rows, ceiling, singlePass };
+  return { photos: summary, stages, levers, rows, ceiling, singlePass };
 }
 
 export function printPipeline(report: PipelineReport): void {
   printTable('Pipeline stages, median ms per image (1 thread)', [report.stages]);
+  printTable('Post-processing choices, per image', report.levers as never);
   printTable('Pipeline through the worker pool (no HTTP)', report.rows as never);
   console.log(
     `\nPipeline ceiling: ${report.ceiling.imagesPerSecond} img/s (${report.ceiling.case}); ` +

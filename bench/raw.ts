@@ -60,15 +60,16 @@ export async function rawBench(): Promise<RawReport> {
   const single = await measure('1 session x 1 thread', 1, 1);
   const wide = await measure(`1 session x ${cores} threads`, 1, cores);
   const split = await measure(`${cores} workers x 1 thread`, cores, 1);
+  const spin = { extra: { session: { intra_op: { allow_spinning: '1' } } } };
   const over = await measure(`${cores} workers x ${cores} threads (over-subscribed)`, cores, cores);
-  const noSpin = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
-  const overNoSpin = await measure(
-    `${cores} workers x ${cores} threads, no spinning`,
+  const wideSpin = await measure(`1 session x ${cores} threads, spinning`, 1, cores, spin);
+  const overSpin = await measure(
+    `${cores} workers x ${cores} threads, spinning`,
     cores,
     cores,
-    noSpin,
+    spin,
   );
-  rows.push(tiny1, tiny2, single, wide, split, over, overNoSpin);
+  rows.push(tiny1, tiny2, single, wide, wideSpin, split, over, overSpin);
 
   const best = [wide, split].reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   const at = (label: string, extra: Partial<Options>) =>
@@ -79,19 +80,16 @@ export async function rawBench(): Promise<RawReport> {
     await at('no memory arena', { enableCpuMemArena: false }),
     await at('no memory pattern', { enableMemPattern: false }),
     await at('parallel execution mode', { executionMode: 'parallel', interOpNumThreads: cores }),
-    await at('no spinning', noSpin),
   );
-  for (const batch of [1, 4, 8]) {
-    rows.push(
-      await measure(
-        `dynamic model, batch ${batch}`,
-        best.workers,
-        best.threads,
-        {},
-        BENCH_MODEL_DYNAMIC,
-        batch,
-      ),
-    );
+  // Batching, on a dynamic-batch variant: per core split, images per second at batch 1 and 8.
+  for (const [workers, threads] of [
+    [1, cores],
+    [best.workers, best.threads],
+  ]) {
+    for (const batch of [1, 8]) {
+      const label = `dynamic model, ${workers} x ${threads}, batch ${batch}`;
+      rows.push(await measure(label, workers, threads, {}, BENCH_MODEL_DYNAMIC, batch));
+    }
   }
   const calibration = {
     benchMs1: single.msPerRun,

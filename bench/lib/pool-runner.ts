@@ -24,6 +24,7 @@ export async function withPool<T>(setup: PoolSetup, work: (pool: WorkerPool) => 
     modelPath: setup.modelPath,
     intraOpThreads: setup.threads,
     soloThreads: setup.soloThreads ?? setup.threads,
+    nice: 0,
     contract: MODEL_CATALOG[0].contract,
     maxInputPixels: 1e8,
     faultInjection: false,

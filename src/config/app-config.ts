@@ -43,6 +43,8 @@ export class AppConfig {
   readonly intraOpThreads!: number;
   /** Intra-op threads for a job that has the pool to itself (one-at-a-time traffic). */
   readonly soloIntraOpThreads!: number;
+  /** Nice value of the inference threads, so the event loop wins the CPU when both want it. */
+  readonly workerNice!: number;
   readonly queueMax!: number;
   readonly jobTimeoutMs!: number;
   readonly resultTtlSeconds!: number;
@@ -125,6 +127,7 @@ function parse(env: EnvReader, cores: number): AppConfig {
     workers,
     intraOpThreads,
     soloIntraOpThreads: Math.max(intraOpThreads, env.int('SOLO_INTRA_OP_THREADS', cores, 1, 256)),
+    workerNice: env.int('WORKER_NICE', 10, 0, 19),
     queueMax: env.int('QUEUE_MAX', 32, 1, 100_000),
     jobTimeoutMs: env.int('JOB_TIMEOUT_MS', 30_000, 100),
     resultTtlSeconds: env.int('RESULT_TTL_SECONDS', 3600, 1),

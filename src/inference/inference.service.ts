@@ -95,6 +95,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
         modelPath: model.path,
         intraOpThreads,
         soloThreads: this.config.soloIntraOpThreads,
+        nice: this.config.workerNice,
         contract: this.config.model.contract,
         maxInputPixels: this.config.maxInputPixels,
         faultInjection: this.config.faultInjection,

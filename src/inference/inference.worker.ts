@@ -2,6 +2,7 @@
  * Piscina worker: one ONNX Runtime session per thread, loaded once. This file
  * must not import Nest; it receives plain data and returns transferable buffers.
  */
+import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parentPort, threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -35,6 +36,16 @@ export type WorkerLoadMessage =
 // thread pool is process-wide: keep it at this worker's share of the cores.
 sharp.cache(false);
 sharp.concurrency(config.intraOpThreads);
+
+// On Linux a nice value is per thread, and threads inherit it from the one
+// that creates them: set before the sessions exist, it covers ONNX Runtime's
+// threads too. The event loop (HTTP, Socket.IO, probes) then gets the CPU
+// first when the cores are saturated, at no cost in throughput (BENCHMARKS.md).
+try {
+  setPriority(config.nice);
+} catch {
+  // Not permitted (some sandboxes): run at the inherited priority.
+}
 
 interface Loaded {
   /** Sized for a busy pool: this worker's share of the cores. */

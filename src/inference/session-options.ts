@@ -3,6 +3,9 @@ import type { InferenceSession } from 'onnxruntime-node';
 /**
  * One session per worker thread, each with its own share of the cores. The
  * pool gives parallelism across images, so inter-op parallelism stays off.
+ * Idle intra-op threads block instead of spinning: a spinning solo session
+ * would burn the core a neighbouring worker needs, and spinning bought no
+ * speed on its own (BENCHMARKS.md, raw table).
  */
 export function sessionOptions(intraOpThreads: number): InferenceSession.SessionOptions {
   return {
@@ -12,5 +15,6 @@ export function sessionOptions(intraOpThreads: number): InferenceSession.Session
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     enableCpuMemArena: true,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
