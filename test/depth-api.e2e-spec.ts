@@ -21,7 +21,9 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
       status: expect.stringMatching(/^(queued|processing)$/),
       statusUrl: `/api/v1/depth/${upload.body.id}`,
       resultUrl: `/api/v1/depth/${upload.body.id}/result`,
+      deduplicated: false,
     });
+    expect(upload.headers['x-dedupe']).toBe('miss');
     const status = await waitFinished(t, upload.body.id);
     return { id: upload.body.id as string, status };
   }

@@ -26,6 +26,8 @@ describe('JSON logs with request ids', () => {
         // One worker, so later jobs are started by the end of an earlier one.
         WORKERS: '1',
         UPLOAD_RATE_LIMIT: 'off',
+        // Each upload of the same photo must be a job of its own, with its own request's id.
+        DEDUPE: 'off',
         RESULTS_DIR: mkdtempSync(join(tmpdir(), 'depthserve-logging-')),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

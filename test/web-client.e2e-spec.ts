@@ -8,6 +8,7 @@ import {
   OpenPage,
   screenshot,
 } from './helpers/browser';
+import { ResultsStore } from '../src/results/results.store';
 import { model, photo } from './helpers/paths';
 import { listen, startApp, TestApp, waitReady } from './helpers/test-app';
 
@@ -362,6 +363,35 @@ describe('web client against a slow app with a queue', () => {
     await page.locator('li.card[data-state="processing"]').waitFor();
     await screenshot(page, '05-queue-positions');
     for (const name of names) await inState(page, name, 'done').waitFor();
+  });
+});
+
+describe('web client against an app that deduplicates uploads (slow model, one worker)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ DEDUPE: 'on', MODEL_PATH: model('slow'), WORKERS: '1' });
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('shows the depth map on every card of the same photo, sent together or later', async () => {
+    const { page } = await open(t);
+    await connection(page, /^Live updates$/);
+    const bytes = readFileSync(photo(ROOM));
+    const copy = (name: string) => ({ name, mimeType: 'image/jpeg', buffer: bytes });
+    // Side by side, so the second upload joins the first one's job while it runs.
+    await page.setInputFiles('#file-input', [copy('first-copy.jpg'), copy('second-copy.jpg')]);
+    for (const name of ['first-copy.jpg', 'second-copy.jpg']) {
+      await inState(page, name, 'done').waitFor();
+    }
+    await page.setInputFiles('#file-input', [copy('third-copy.jpg')]);
+    await inState(page, 'third-copy.jpg', 'done').waitFor();
+    // One job served all three cards.
+    expect(t.app.get(ResultsStore).size).toBe(1);
+    for (const name of ['first-copy.jpg', 'second-copy.jpg', 'third-copy.jpg']) {
+      expect((await loaded(cardOf(page, name).locator('img.depth-image'))).width).toBe(2048);
+    }
   });
 });
 

@@ -16,8 +16,10 @@ export interface FeedState {
 }
 
 interface Watch {
-  handler: Handler;
+  /** More than one when deduplicated uploads got the same job. */
+  handlers: Set<Handler>;
   rank: number;
+  last?: JobUpdate;
   /** The socket refused or ignored this id, so it is polled even while live. */
   pollOnly: boolean;
 }
@@ -102,18 +104,36 @@ export class JobFeed {
     return this.socket.connected ? this.socket.id : undefined;
   }
 
-  /** subscribedAs: the socket id sent with the upload, which the server has already subscribed. */
-  watch(id: string, handler: Handler, subscribedAs?: string): void {
+  /**
+   * subscribedAs: the socket id sent with the upload, which the server has already subscribed.
+   * Returns the function that stops this handler only.
+   */
+  watch(id: string, handler: Handler, subscribedAs?: string): () => void {
+    const stop = () => this.stopHandler(id, handler);
+    const watching = this.watched.get(id);
+    if (watching) {
+      // Another upload got the same job: it catches up, then follows along.
+      watching.handlers.add(handler);
+      if (watching.last) handler(watching.last);
+      return stop;
+    }
     const early = this.early.get(id);
     this.early.delete(id);
-    this.watched.set(id, { handler, rank: -1, pollOnly: early?.refused ?? false });
+    const handlers = new Set([handler]);
+    this.watched.set(id, { handlers, rank: -1, pollOnly: early?.refused ?? false });
     if (early?.update) this.deliver(id, early.update);
-    if (!this.watched.has(id)) return;
+    if (!this.watched.has(id)) return stop;
     if (this.socket.connected && this.socket.id !== subscribedAs) this.subscribe([id]);
     this.poller.kick();
+    return stop;
   }
 
-  unwatch(id: string): void {
+  private stopHandler(id: string, handler: Handler): void {
+    const watch = this.watched.get(id);
+    if (watch?.handlers.delete(handler) && watch.handlers.size === 0) this.unwatch(id);
+  }
+
+  private unwatch(id: string): void {
     if (this.watched.delete(id) && this.socket.connected) {
       this.socket.emit('unsubscribe', { ids: [id] });
     }
@@ -126,8 +146,9 @@ export class JobFeed {
     // A slow poll answer must not undo a newer socket event.
     if (rank < watch.rank) return;
     watch.rank = rank;
+    watch.last = update;
     if (rank === FINAL_RANK) this.unwatch(id);
-    watch.handler(update);
+    watch.handlers.forEach((handler) => handler(update));
   }
 
   private keepEarly(id: string, { update, refused }: Omit<Early, 'at'>): void {

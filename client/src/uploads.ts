@@ -10,6 +10,8 @@ const PARALLEL_UPLOADS = 2;
 export class Uploads {
   private readonly cards = new Set<JobCard>();
   private readonly waiting: JobCard[] = [];
+  /** Stops a card's job updates; cards of deduplicated uploads share a job but not this. */
+  private readonly unwatch = new Map<JobCard, () => void>();
   private active = 0;
 
   constructor(
@@ -42,7 +44,7 @@ export class Uploads {
 
   remove(card: JobCard, moveFocus = false): void {
     const next = moveFocus ? this.neighbour(card) : undefined;
-    if (card.jobId) this.feed.unwatch(card.jobId);
+    this.stopWatching(card);
     this.cards.delete(card);
     card.destroy();
     if (moveFocus) {
@@ -56,6 +58,11 @@ export class Uploads {
     for (const card of this.cards) if (card.finished) this.remove(card);
   }
 
+  private stopWatching(card: JobCard): void {
+    this.unwatch.get(card)?.();
+    this.unwatch.delete(card);
+  }
+
   private neighbour(card: JobCard): JobCard | undefined {
     const all = this.all;
     const i = all.indexOf(card);
@@ -63,7 +70,7 @@ export class Uploads {
   }
 
   private start(card: JobCard): void {
-    if (card.jobId) this.feed.unwatch(card.jobId);
+    this.stopWatching(card);
     card.uploading('Waiting to upload…');
     this.waiting.push(card);
     this.changed();
@@ -94,7 +101,7 @@ export class Uploads {
       }
       card.jobId = accepted.id;
       card.apply({ kind: 'queued' });
-      this.feed.watch(
+      const stop = this.feed.watch(
         accepted.id,
         (update) => {
           card.apply(update);
@@ -102,6 +109,7 @@ export class Uploads {
         },
         socketId,
       );
+      this.unwatch.set(card, stop);
     } catch (error) {
       card.rejected(error);
     }

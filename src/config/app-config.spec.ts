@@ -123,6 +123,15 @@ describe('AppConfig.fromEnv', () => {
     }
   });
 
+  it('deduplicates uploads unless DEDUPE is off, and accepts only on or off', () => {
+    expect(AppConfig.fromEnv({}).dedupe).toBe(true);
+    expect(AppConfig.fromEnv({ DEDUPE: 'on' }).dedupe).toBe(true);
+    expect(AppConfig.fromEnv({ DEDUPE: 'off' }).dedupe).toBe(false);
+    expect(() => AppConfig.fromEnv({ DEDUPE: 'maybe' })).toThrow(
+      /DEDUPE="maybe" must be one of: on, off/,
+    );
+  });
+
   it('reads the input limits and HTTP timeouts, and refuses headers outliving the request', () => {
     expect(AppConfig.fromEnv({})).toMatchObject({
       maxSide: 12_000,

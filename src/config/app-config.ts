@@ -78,6 +78,8 @@ export class AppConfig {
   readonly readyQueueSaturation!: number;
   /** Readiness fails when the results directory's filesystem has less free space. */
   readonly resultsMinFreeBytes!: number;
+  /** Uploads of the same bytes and model share one job while it is pending or its result lasts. */
+  readonly dedupe!: boolean;
 
   static fromEnv(env: Env, cores = availableParallelism()): AppConfig {
     return Object.assign(new AppConfig(), parse(new EnvReader(env), cores));
@@ -148,6 +150,7 @@ function parse(env: EnvReader, cores: number): AppConfig {
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     readyQueueSaturation: fraction(env, 'READY_QUEUE_SATURATION', 1),
     resultsMinFreeBytes: env.int('RESULTS_MIN_FREE_BYTES', 256 * 1024 * 1024, 0),
+    dedupe: env.oneOf('DEDUPE', ['on', 'off'], 'on') === 'on',
   };
   if (env.problems.length > 0) throw new ConfigError(env.problems);
   return config;

@@ -17,6 +17,7 @@ import {
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { JobsService } from '../jobs/jobs.service';
 import type { UploadedFile } from '../upload/multipart/read-single-file';
+import { DEDUPE_HEADER } from '../upload/dto/upload-accepted.dto';
 import { SingleFileInterceptor } from '../upload/single-file.interceptor';
 import { UploadedImage } from '../upload/uploaded-image.decorator';
 import { UploadService } from '../upload/upload.service';
@@ -35,8 +36,12 @@ export class LegacyController {
   @HttpCode(200)
   @UseGuards(UploadThrottlerGuard, AdmissionGuard)
   @UseInterceptors(SingleFileInterceptor)
-  async upload(@UploadedImage() file: UploadedFile): Promise<{ request_id: string }> {
-    const job = await this.uploads.accept(file, 'jpeg');
+  async upload(
+    @UploadedImage() file: UploadedFile,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ request_id: string }> {
+    const { job, deduplicated } = await this.uploads.accept(file, 'jpeg');
+    res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
     return { request_id: job.id };
   }
 

@@ -6,7 +6,7 @@ import { MetricsService, PREFIX } from './metrics.service';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** Job timings, observed from the job's `finished` event rather than from inside JobsService. */
+/** Job timings and dedupe hits, observed from job events rather than from inside the services. */
 @Injectable()
 export class JobMetricsListener implements OnModuleInit, OnApplicationShutdown {
   private readonly queueWait: Histogram;
@@ -15,7 +15,8 @@ export class JobMetricsListener implements OnModuleInit, OnApplicationShutdown {
   private readonly postprocess: Histogram;
   private readonly total: Histogram<'outcome'>;
   private readonly failures: Counter<'reason'>;
-  private unsubscribe?: () => void;
+  private readonly dedupeHits: Counter<'state'>;
+  private detach: (() => void)[] = [];
 
   constructor(
     { registry }: MetricsService,
@@ -43,15 +44,24 @@ export class JobMetricsListener implements OnModuleInit, OnApplicationShutdown {
       labelNames: ['reason'],
       registers: [registry],
     });
+    this.dedupeHits = new Counter({
+      name: `${PREFIX}dedupe_hits_total`,
+      help: 'Uploads given an existing job instead of a new one, by its state then.',
+      labelNames: ['state'],
+      registers: [registry],
+    });
   }
 
   onModuleInit(): void {
-    this.unsubscribe = this.events.on('finished', (job) => this.observe(job));
+    this.detach = [
+      this.events.on('finished', (job) => this.observe(job)),
+      this.events.on('deduplicated', (job) => this.dedupeHits.inc({ state: job.status })),
+    ];
   }
 
   /** Not on module destroy: jobs that finish during the shutdown drain are still observed. */
   onApplicationShutdown(): void {
-    this.unsubscribe?.();
+    this.detach.forEach((detach) => detach());
   }
 
   private observe(job: Job): void {

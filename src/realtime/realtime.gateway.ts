@@ -58,6 +58,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
         if (subscriber) this.attachUploader(subscriber, job);
         this.push(job.id, jobStateEvent(job, position));
       }),
+      // The new uploader joins an existing job and gets its state now, as a subscriber would.
+      this.events.on('deduplicated', (job, subscriber) => {
+        const socket = subscriber && this.namespace.sockets.get(subscriber);
+        if (socket) this.snapshot(socket, job);
+      }),
       this.events.on('moved', (job, position) => {
         this.push(job.id, { name: 'job.position', payload: { id: job.id, position } });
       }),
@@ -116,6 +121,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       const code = errorCodeOf(error);
       return this.refuse(socket, { id, code, message: (error as Error).message });
     }
+    return this.snapshot(socket, job);
+  }
+
+  /** Follows an unfinished job and sends its current state, in the same tick. */
+  private snapshot(socket: JobsSocket, job: Job): Rejection | undefined {
     if (!job.finished && !this.follow(socket, job.id)) return this.tooMany(socket, job.id);
     sendEvent(socket, jobStateEvent(job, this.jobs.positionOf(job)));
     return undefined;

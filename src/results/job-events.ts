@@ -5,6 +5,8 @@ import type { Job } from './job.entity';
 export interface JobEventMap {
   /** Admitted; subscriber is a socket the uploader asked to have subscribed first. */
   queued: [job: Job, position: number, subscriber?: string];
+  /** An upload of the same image was given this existing job instead of a new one. */
+  deduplicated: [job: Job, subscriber?: string];
   /** A queued job moved up; already throttled by the publisher. */
   moved: [job: Job, position: number];
   started: [job: Job];

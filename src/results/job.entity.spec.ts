@@ -65,6 +65,17 @@ describe('Job state machine', () => {
     expect(job.isPastTtl(1000, 3_000)).toBe(true);
   });
 
+  it('counts the TTL from the later of its finish and its last reuse', () => {
+    const job = new Job('png', 0);
+    job.reuse(500);
+    job.start(0);
+    job.complete(output, stages, 2_000);
+    expect(job.isPastTtl(1000, 3_000)).toBe(true);
+    job.reuse(2_600);
+    expect(job.isPastTtl(1000, 3_599)).toBe(false);
+    expect(job.isPastTtl(1000, 3_600)).toBe(true);
+  });
+
   it('gets a random UUIDv4 id', () => {
     const ids = new Set(Array.from({ length: 100 }, () => new Job('png').id));
     expect(ids.size).toBe(100);

@@ -38,6 +38,8 @@ export class Job {
   output?: JobOutput;
   timings?: JobTimings;
   failure?: { reason: FailureReason; message: string };
+  /** When a deduplicated upload last got this job; a finished job's TTL runs from then if later. */
+  reusedAt?: number;
 
   constructor(
     /** The format the uploader will most likely ask for; encoded by the worker. */
@@ -72,9 +74,15 @@ export class Job {
     this.moveTo('expired');
   }
 
-  /** True once a finished job has outlived its TTL. */
+  /** Handed to another upload of the same image: its result stays a full TTL from now. */
+  reuse(now = Date.now()): void {
+    this.reusedAt = now;
+  }
+
+  /** True once a finished job has outlived its TTL, counted from its finish or its last reuse. */
   isPastTtl(ttlMs: number, now = Date.now()): boolean {
-    return this.finishedAt !== undefined && now - this.finishedAt >= ttlMs;
+    if (this.finishedAt === undefined) return false;
+    return now - Math.max(this.finishedAt, this.reusedAt ?? 0) >= ttlMs;
   }
 
   private finish(now: number, stages?: StageTimings): void {

@@ -1,9 +1,18 @@
-import { Controller, Headers, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+  Res,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Response } from 'express';
 import { UploadThrottlerGuard } from '../common/throttling/named-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { jobUrls } from '../jobs/dto/job-status.mapper';
 import { SOCKET_ID_HEADER } from '../realtime/realtime.events';
-import type { UploadAcceptedDto } from './dto/upload-accepted.dto';
+import { DEDUPE_HEADER, type UploadAcceptedDto } from './dto/upload-accepted.dto';
 import type { UploadedFile } from './multipart/read-single-file';
 import { SingleFileInterceptor } from './single-file.interceptor';
 import { UploadedImage } from './uploaded-image.decorator';
@@ -19,9 +28,11 @@ export class UploadController {
   @UseInterceptors(SingleFileInterceptor)
   async create(
     @UploadedImage() file: UploadedFile,
+    @Res({ passthrough: true }) res: Response,
     @Headers(SOCKET_ID_HEADER) socketId?: string,
   ): Promise<UploadAcceptedDto> {
-    const job = await this.uploads.accept(file, 'png', socketId);
-    return { id: job.id, status: job.status, ...jobUrls(job.id) };
+    const { job, deduplicated } = await this.uploads.accept(file, 'png', socketId);
+    res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
+    return { id: job.id, status: job.status, ...jobUrls(job.id), deduplicated };
   }
 }

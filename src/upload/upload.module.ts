@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { DedupeModule } from '../dedupe/dedupe.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { UploadController } from './upload.controller';
 import { UploadService } from './upload.service';
 
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, DedupeModule],
   controllers: [UploadController],
   providers: [UploadService],
   exports: [UploadService],

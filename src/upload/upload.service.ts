@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { DedupeService } from '../dedupe/dedupe.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import { ShuttingDownError } from '../jobs/errors/job.errors';
 import { JobsService } from '../jobs/jobs.service';
 import type { Job } from '../results/job.entity';
 import { InvalidSocketIdError } from './errors/upload.errors';
@@ -10,26 +12,48 @@ import type { UploadedFile } from './multipart/read-single-file';
 /** Socket.IO ids are 20 base64url characters; allow some room for other engines. */
 const SOCKET_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The job an upload got, and whether it was an existing one (a dedupe hit). */
+export interface Acceptance {
+  job: Job;
+  deduplicated: boolean;
+}
+
 @Injectable()
 export class UploadService {
   constructor(
     private readonly config: AppConfig,
     private readonly jobs: JobsService,
+    private readonly dedupe: DedupeService,
   ) {}
 
   /**
-   * Checks the image cheaply, then admits it as a job (or refuses it when the
-   * queue is full). A socket id, when given, is subscribed to the job before
-   * its first event, so the uploader cannot miss one.
+   * Checks the image cheaply and hashes it, then hands out the job of an
+   * identical earlier upload, or admits it as a new job (or refuses it when
+   * the queue is full). A socket id, when given, is subscribed to the job
+   * before its first event, so the uploader cannot miss one.
    */
   async accept(
     file: UploadedFile,
     preferredFormat: HeatmapFormat,
     socketId?: string,
-  ): Promise<Job> {
+  ): Promise<Acceptance> {
     if (socketId !== undefined && !SOCKET_ID.test(socketId)) throw new InvalidSocketIdError();
+    const since = performance.now();
     const { maxInputPixels, maxSide } = this.config;
-    await probeImage(file.bytes, { maxInputPixels, maxSide });
-    return this.jobs.submit(file.bytes, preferredFormat, socketId);
+    const [, key] = await Promise.all([
+      probeImage(file.bytes, { maxInputPixels, maxSide }),
+      this.dedupe.keyFor(file.bytes),
+    ]);
+    // Nothing below awaits: lookup and admission happen in one turn, so two uploads of the
+    // same image in flight at once cannot both miss and create two jobs.
+    const existing = key === undefined ? undefined : this.dedupe.find(key);
+    if (existing) {
+      if (!this.jobs.accepting) throw new ShuttingDownError();
+      this.dedupe.reuse(existing, socketId, since);
+      return { job: existing, deduplicated: true };
+    }
+    const job = this.jobs.submit(file.bytes, preferredFormat, socketId);
+    if (key !== undefined) this.dedupe.remember(key, job);
+    return { job, deduplicated: false };
   }
 }

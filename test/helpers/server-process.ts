@@ -36,6 +36,7 @@ export class ServerProcess {
         WORKERS: '1',
         UPLOAD_RATE_LIMIT: 'off',
         READ_RATE_LIMIT: 'off',
+        DEDUPE: 'off',
         RESULTS_DIR: mkdtempSync(join(tmpdir(), 'depthserve-process-')),
         NO_COLOR: '1',
         ...env,

@@ -27,6 +27,9 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     RESULTS_DIR: mkdtempSync(join(tmpdir(), 'depthserve-test-')),
     UPLOAD_RATE_LIMIT: 'off',
     READ_RATE_LIMIT: 'off',
+    // Suites upload the same photos over and over and expect a job each time;
+    // test/dedupe.e2e-spec.ts turns it on.
+    DEDUPE: 'off',
     WORKERS: '2',
     ...env,
   });

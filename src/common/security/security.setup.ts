@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { AppConfig } from '../../config/app-config';
 import { RealtimeIoAdapter } from '../../realtime/realtime-io.adapter';
+import { DEDUPE_HEADER } from '../../upload/dto/upload-accepted.dto';
 
 /**
  * The page's own assets only. Photos are previewed from blob: URLs made in the
@@ -35,7 +36,10 @@ export function applySecurity(app: INestApplication, config: AppConfig): void {
     helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } }),
   );
   if (config.corsOrigins) {
-    express.enableCors({ origin: config.corsOrigins, exposedHeaders: ['Retry-After'] });
+    express.enableCors({
+      origin: config.corsOrigins,
+      exposedHeaders: ['Retry-After', DEDUPE_HEADER],
+    });
   }
   express.useWebSocketAdapter(new RealtimeIoAdapter(express, config.corsOrigins));
 }
