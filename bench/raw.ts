@@ -7,7 +7,13 @@
 import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import { sessionOptions } from '../src/inference/session-options';
-import { BENCH_MODEL, BENCH_MODEL_DYNAMIC, ensureBenchModels, TINY_MODEL } from './lib/models';
+import {
+  BENCH_MODEL,
+  BENCH_MODEL_DYNAMIC,
+  BENCH_MODEL_FAITHFUL,
+  ensureBenchModels,
+  TINY_MODEL,
+} from './lib/models';
 import { runRaw } from './lib/raw-runner';
 import { log, printTable, writeResult } from './lib/report';
 import { round } from './lib/stats';
@@ -69,7 +75,15 @@ export async function rawBench(): Promise<RawReport> {
     cores,
     spin,
   );
-  rows.push(tiny1, tiny2, single, wide, wideSpin, split, over, overSpin);
+  const faithful1 = await measure('published widths, 1 thread', 1, 1, {}, BENCH_MODEL_FAITHFUL);
+  const faithfulN = await measure(
+    `published widths, ${cores} threads`,
+    1,
+    cores,
+    {},
+    BENCH_MODEL_FAITHFUL,
+  );
+  rows.push(tiny1, tiny2, single, wide, faithful1, faithfulN, wideSpin, split, over, overSpin);
 
   const best = [wide, split].reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   const at = (label: string, extra: Partial<Options>) =>

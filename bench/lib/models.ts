@@ -8,6 +8,7 @@ const MODELS = join(ROOT, 'models');
 
 export const BENCH_MODEL = join(MODELS, 'midas-small-bench.onnx');
 export const BENCH_MODEL_DYNAMIC = join(MODELS, 'midas-small-bench-dynamic.onnx');
+export const BENCH_MODEL_FAITHFUL = join(MODELS, 'midas-small-bench-faithful.onnx');
 export const TINY_MODEL = join(MODELS, 'synthetic-tiny.onnx');
 
 /**
@@ -15,7 +16,7 @@ export const TINY_MODEL = join(MODELS, 'synthetic-tiny.onnx');
  * (the same `npm run model:bench` users run), from the build in dist/.
  */
 export function ensureBenchModels(): void {
-  if (!existsSync(BENCH_MODEL) || !existsSync(BENCH_MODEL_DYNAMIC)) {
+  if (![BENCH_MODEL, BENCH_MODEL_DYNAMIC, BENCH_MODEL_FAITHFUL].every((path) => existsSync(path))) {
     log('Generating the bench models with dist/cli/model-bench.js…');
     execFileSync(process.execPath, [join(ROOT, 'dist', 'cli', 'model-bench.js')], {
       cwd: ROOT,

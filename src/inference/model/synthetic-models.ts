@@ -46,7 +46,7 @@ export function buildChannelProbeModel(
   size = { width: 256, height: 256 },
 ): Uint8Array {
   const g = new OnnxGraphBuilder();
-  const x = g.conv('image', 3, 1, 1, weights);
+  const x = g.conv('image', 3, 1, 1, { weights });
   g.node('Squeeze', [x], [ints('axes', [1])]);
   return g.build({
     input: 'image',
