@@ -32,10 +32,12 @@ export type WorkerLoadMessage =
   | { kind: 'warm'; threadId: number; loadMs: number }
   | { kind: 'load-failed'; threadId: number; message: string };
 
-// libvips' operation cache only grows memory in a long-lived server, and its
-// thread pool is process-wide: keep it at this worker's share of the cores.
+// libvips' operation cache only grows memory in a long-lived server. Its
+// threads per image follow the solo session: a lone job then decodes as fast
+// as a one-worker, all-cores setup, and under load the extra threads cost
+// nothing measurable (BENCHMARKS.md).
 sharp.cache(false);
-sharp.concurrency(config.intraOpThreads);
+sharp.concurrency(config.soloThreads);
 
 // On Linux a nice value is per thread, and threads inherit it from the one
 // that creates them: set before the sessions exist, it covers ONNX Runtime's

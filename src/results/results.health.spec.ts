@@ -1,5 +1,5 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
@@ -33,5 +33,17 @@ describe('ResultsHealthIndicator', () => {
     expect(result.results).toMatchObject({ status: 'down' });
     expect(result.results.message).toContain('(ENOENT)');
     expect(JSON.stringify(result)).not.toContain(missing);
+  });
+
+  it('reads the disk at most once a second, so a busy threadpool cannot slow the probe', async () => {
+    const own = join(dir, 'cached');
+    mkdirSync(own);
+    const probe = indicator({ RESULTS_DIR: own, RESULTS_MIN_FREE_BYTES: '1' });
+    expect((await probe.diskSpace()).results.status).toBe('up');
+    rmdirSync(own);
+    // Within the second: the last reading stands.
+    expect((await probe.diskSpace()).results.status).toBe('up');
+    await new Promise((wake) => setTimeout(wake, 1100));
+    expect((await probe.diskSpace()).results.status).toBe('down');
   });
 });

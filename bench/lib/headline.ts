@@ -1,0 +1,63 @@
+import { availableParallelism } from 'node:os';
+import { sessionOptions } from '../../src/inference/session-options';
+import { runLevel } from './load-runner';
+import { BENCH_MODEL } from './models';
+import type { BenchPhoto } from './photos';
+import { closedLoop, withPool } from './pool-runner';
+import { runRaw } from './raw-runner';
+import { log } from './report';
+import type { BenchServer } from './server';
+import { median, round } from './stats';
+
+export interface Headline {
+  rounds: number;
+  /** Images per second (or p50 ms for the latencies), one value per round. */
+  rawCeiling: number[];
+  pipelineCeiling: number[];
+  singlePassP50Ms: number[];
+  serviceC8: number[];
+  serviceC1P50Ms: number[];
+  medians: Record<string, number>;
+}
+
+const MS = 8000;
+
+/**
+ * The figures the targets compare, measured in turn and repeated, so that
+ * each ratio compares measurements taken seconds apart on the same machine
+ * state: the shared host's speed drifts by 10-20% over minutes.
+ */
+export async function headline(server: BenchServer, photos: BenchPhoto[], rounds = 3) {
+  const cores = availableParallelism();
+  const h: Omit<Headline, 'medians'> = {
+    rounds,
+    rawCeiling: [],
+    pipelineCeiling: [],
+    singlePassP50Ms: [],
+    serviceC8: [],
+    serviceC1P50Ms: [],
+  };
+  const split = { modelPath: BENCH_MODEL, workers: cores, threads: 1 };
+  const wide = { modelPath: BENCH_MODEL, workers: 1, threads: cores };
+  for (let round = 0; round < rounds; round++) {
+    const raw = await runRaw({ ...split, options: sessionOptions(1), durationMs: MS });
+    h.rawCeiling.push(raw.imagesPerSecond);
+    const loop = (inFlight: number) => async (pool: Parameters<typeof closedLoop>[0]) => {
+      await closedLoop(pool, photos, { inFlight, durationMs: 1500, format: 'png' });
+      return closedLoop(pool, photos, { inFlight, durationMs: MS, format: 'png' });
+    };
+    h.pipelineCeiling.push((await withPool(split, loop(cores))).imagesPerSecond);
+    h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
+    const level = (c: number) =>
+      runLevel(server, photos, { mode: 'push', c, warmupMs: 2000, durationMs: MS });
+    h.serviceC8.push((await level(8)).imagesPerSecond);
+    h.serviceC1P50Ms.push((await level(1)).p50Ms);
+    log(`headline round ${round + 1}: ${JSON.stringify(h)}`);
+  }
+  const medians = Object.fromEntries(
+    Object.entries(h)
+      .filter((entry): entry is [string, number[]] => Array.isArray(entry[1]))
+      .map(([key, values]) => [key, round(median(values), 2)]),
+  );
+  return { ...h, medians };
+}
