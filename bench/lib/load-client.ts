@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import {
@@ -23,11 +24,54 @@ export interface Outcome {
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
-function form(photo: BenchPhoto): FormData {
-  const body = new FormData();
-  body.append('file', new Blob([photo.bytes], { type: photo.mime }), photo.name);
+const BOUNDARY = 'depthserve-bench-boundary';
+const bodies = new WeakMap<BenchPhoto, Buffer>();
+
+/**
+ * Each photo's multipart body, built once: the load generator shares the
+ * server's two cores, so it does as little per request as it can (plain
+ * node:http, keep-alive, no per-request FormData).
+ */
+function multipart(photo: BenchPhoto): Buffer {
+  let body = bodies.get(photo);
+  if (!body) {
+    const head =
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${photo.name}"\r\n` +
+      `Content-Type: ${photo.mime}\r\n\r\n`;
+    body = Buffer.concat([Buffer.from(head), photo.bytes, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)]);
+    bodies.set(photo, body);
+  }
   return body;
 }
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+interface Reply {
+  status: number;
+  body: Buffer;
+}
+
+function http(url: string, upload?: { body: Buffer; headers?: Record<string, string> }) {
+  return new Promise<Reply>((resolve, reject) => {
+    const headers = upload
+      ? {
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'content-length': String(upload.body.length),
+          ...upload.headers,
+        }
+      : {};
+    const req = request(url, { agent, method: upload ? 'POST' : 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(upload?.body);
+  });
+}
+
+const json = <T>(reply: Reply) => JSON.parse(reply.body.toString()) as T;
 
 /** One closed-loop user: uploads, waits for the result the way its mode does, downloads it. */
 export class VirtualUser {
@@ -77,13 +121,9 @@ export class VirtualUser {
       const headers: Record<string, string> = this.socket?.id
         ? { [SOCKET_ID_HEADER]: this.socket.id }
         : {};
-      const upload = await fetch(`${this.base}/api/v1/depth`, {
-        method: 'POST',
-        body: form(photo),
-        headers,
-      });
-      const accepted = (await upload.json()) as { id: string; resultUrl: string };
+      const upload = await http(`${this.base}/api/v1/depth`, { body: multipart(photo), headers });
       if (upload.status !== 202) return done(false, String(upload.status));
+      const accepted = json<{ id: string; resultUrl: string }>(upload);
       const { id } = accepted;
       if (this.mode === 'push') {
         if (!(await this.pushed(id))) return done(false, 'failed');
@@ -91,9 +131,8 @@ export class VirtualUser {
         const status = await this.poll(`${this.base}/api/v1/depth/${id}`);
         if (status !== 'done') return done(false, status);
       }
-      const result = await fetch(`${this.base}${accepted.resultUrl}`);
-      await result.arrayBuffer();
-      return done(result.status === 200, String(result.status));
+      const result = await http(`${this.base}${accepted.resultUrl}`);
+      return done(result.status === 200 && result.body.length > 0, String(result.status));
     } catch (error) {
       return done(false, (error as Error).name);
     }
@@ -108,22 +147,21 @@ export class VirtualUser {
 
   private async poll(url: string): Promise<string> {
     for (;;) {
-      const response = await fetch(url);
-      const body = (await response.json()) as { status?: string };
+      const response = await http(url);
       if (response.status !== 200) return String(response.status);
+      const body = json<{ status?: string }>(response);
       if (body.status === 'done' || body.status === 'failed') return body.status;
       await sleep(POLL_INTERVAL_MS);
     }
   }
 
   private async legacy(photo: BenchPhoto, done: (ok: boolean, s?: string) => Outcome) {
-    const upload = await fetch(`${this.base}/upload`, { method: 'POST', body: form(photo) });
-    const { request_id: id } = (await upload.json()) as { request_id: string };
+    const upload = await http(`${this.base}/upload`, { body: multipart(photo) });
     if (upload.status !== 200) return done(false, String(upload.status));
+    const { request_id: id } = json<{ request_id: string }>(upload);
     for (;;) {
-      const response = await fetch(`${this.base}/result/${id}`);
-      const body = await response.arrayBuffer();
-      if (response.status === 200 && body.byteLength > 0) return done(true);
+      const response = await http(`${this.base}/result/${id}`);
+      if (response.status === 200 && response.body.length > 0) return done(true);
       if (response.status !== 202) return done(false, String(response.status));
       await sleep(POLL_INTERVAL_MS);
     }

@@ -15,6 +15,7 @@ export interface LoadRow {
   ok: number;
   errors: string;
   serverCpuPct: number;
+  mainThreadCpuPct: number;
   peakRssMiB: number;
   loopLagP99Ms: number;
   healthzP99Ms: number;
@@ -69,6 +70,7 @@ export async function runLevel(
 async function sampleServer(server: BenchServer, from: number, to: number) {
   await until(from);
   const cpu0 = server.cpuSeconds();
+  const main0 = server.mainThreadCpuSeconds();
   const client0 = process.cpuUsage();
   await server.metric('nodejs_eventloop_lag_p99_seconds'); // resets the histogram
   let peakRssMiB = server.rssMiB();
@@ -84,6 +86,7 @@ async function sampleServer(server: BenchServer, from: number, to: number) {
   const client = process.cpuUsage(client0);
   return {
     serverCpuPct: round(((server.cpuSeconds() - cpu0) / seconds) * 100),
+    mainThreadCpuPct: round(((server.mainThreadCpuSeconds() - main0) / seconds) * 100),
     peakRssMiB: round(peakRssMiB),
     loopLagP99Ms: round(
       Math.max(0, (await server.metric('nodejs_eventloop_lag_p99_seconds')) * 1000 - SAMPLING_MS),

@@ -22,7 +22,9 @@ export class BenchServer {
 
   static async start(env: Record<string, string>): Promise<BenchServer> {
     const resultsDir = mkdtempSync(join(tmpdir(), 'depthserve-bench-'));
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -62,6 +64,13 @@ export class BenchServer {
   /** User plus system CPU seconds the server process has used so far. */
   cpuSeconds(): number {
     const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /** CPU seconds of the main thread alone (the event loop: HTTP, Socket.IO, the queue). */
+  mainThreadCpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.pid}/task/${this.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   }
 
