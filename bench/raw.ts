@@ -66,14 +66,14 @@ export async function rawBench(): Promise<RawReport> {
   const single = await measure('1 session x 1 thread', 1, 1);
   const wide = await measure(`1 session x ${cores} threads`, 1, cores);
   const split = await measure(`${cores} workers x 1 thread`, cores, 1);
-  const spin = { extra: { session: { intra_op: { allow_spinning: '1' } } } };
+  const noSpin = sessionOptions(cores, false);
   const over = await measure(`${cores} workers x ${cores} threads (over-subscribed)`, cores, cores);
-  const wideSpin = await measure(`1 session x ${cores} threads, spinning`, 1, cores, spin);
+  const wideSpin = await measure(`1 session x ${cores} threads, no spinning`, 1, cores, noSpin);
   const overSpin = await measure(
-    `${cores} workers x ${cores} threads, spinning`,
+    `${cores} workers x ${cores} threads, no spinning (the service's choice)`,
     cores,
     cores,
-    spin,
+    noSpin,
   );
   const faithful1 = await measure('published widths, 1 thread', 1, 1, {}, BENCH_MODEL_FAITHFUL);
   const faithfulN = await measure(

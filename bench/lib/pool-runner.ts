@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MODEL_CATALOG } from '../../src/inference/model/model-catalog';
 import type { HeatmapFormat } from '../../src/inference/pipeline/postprocess';
@@ -25,6 +26,7 @@ export async function withPool<T>(setup: PoolSetup, work: (pool: WorkerPool) => 
     intraOpThreads: setup.threads,
     soloThreads: setup.soloThreads ?? setup.threads,
     nice: 0,
+    spinning: setup.workers * setup.threads <= availableParallelism(),
     contract: MODEL_CATALOG[0].contract,
     maxInputPixels: 1e8,
     faultInjection: false,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ModelNotReadyError } from './errors/model-not-ready.error';
@@ -96,6 +97,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
         intraOpThreads,
         soloThreads: this.config.soloIntraOpThreads,
         nice: this.config.workerNice,
+        spinning: workers * intraOpThreads <= availableParallelism(),
         contract: this.config.model.contract,
         maxInputPixels: this.config.maxInputPixels,
         faultInjection: this.config.faultInjection,

@@ -11,6 +11,8 @@ export interface WorkerConfig {
   intraOpThreads: number;
   /** Threads of a second session used when a job runs alone; not loaded when not above intraOpThreads. */
   soloThreads: number;
+  /** Whether idle intra-op threads may spin: not when the pool over-subscribes the cores. */
+  spinning: boolean;
   /** Linux nice value for this thread and the ONNX Runtime threads it creates. */
   nice: number;
   contract: ModelContract;

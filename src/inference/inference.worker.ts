@@ -80,7 +80,10 @@ async function load(): Promise<Loaded> {
 
 /** A session whose first, slow run (allocations, kernel choices) happens before any job's. */
 async function warm(threads: number): Promise<InferenceSession> {
-  const session = await InferenceSession.create(config.modelPath, sessionOptions(threads));
+  const session = await InferenceSession.create(
+    config.modelPath,
+    sessionOptions(threads, config.spinning),
+  );
   const io = describeIo(session);
   const input = new Float32Array(3 * io.inputWidth * io.inputHeight).fill(0.5);
   await session.run({

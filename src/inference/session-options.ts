@@ -3,11 +3,17 @@ import type { InferenceSession } from 'onnxruntime-node';
 /**
  * One session per worker thread, each with its own share of the cores. The
  * pool gives parallelism across images, so inter-op parallelism stays off.
- * Idle intra-op threads block instead of spinning: a spinning solo session
- * would burn the core a neighbouring worker needs, and spinning bought no
- * speed on its own (BENCHMARKS.md, raw table).
+ *
+ * Idle intra-op threads spin (ONNX Runtime's default) unless the pool
+ * over-subscribes the cores: spinning made a lone 2-thread session up to 20%
+ * faster, but where sessions share cores a spinning thread burns the core a
+ * neighbour needs (2 workers x 2 threads: 18.7 img/s spinning, 22.6 not;
+ * BENCHMARKS.md).
  */
-export function sessionOptions(intraOpThreads: number): InferenceSession.SessionOptions {
+export function sessionOptions(
+  intraOpThreads: number,
+  spinning = true,
+): InferenceSession.SessionOptions {
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -15,6 +21,6 @@ export function sessionOptions(intraOpThreads: number): InferenceSession.Session
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     enableCpuMemArena: true,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
 }
