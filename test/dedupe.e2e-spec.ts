@@ -9,7 +9,7 @@ import { corruptMiddle, texture } from './helpers/corpus';
 import { model, photo, ROOT } from './helpers/paths';
 import { sample } from './helpers/prometheus';
 import { ServerProcess } from './helpers/server-process';
-import { RecordingClient } from './helpers/socket-client';
+import { RecordingClient, trackedClients } from './helpers/socket-client';
 import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
 
 /** A fresh copy of a photo's bytes on every call, so no two uploads share a buffer. */
@@ -56,18 +56,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
 
 describe('upload deduplication (slow model, one worker)', () => {
   let t: TestApp;
-  const clients: RecordingClient[] = [];
-  const connect = async () => {
-    const client = await RecordingClient.connect(t);
-    clients.push(client);
-    return client;
-  };
+  const clients = trackedClients(() => t);
+  const connect = clients.connect;
 
   beforeAll(async () => {
     t = await startApp({ DEDUPE: 'on', MODEL_PATH: model('slow'), WORKERS: '1' });
     await waitReady(t);
   });
-  afterEach(() => clients.splice(0).forEach((client) => client.close()));
+  afterEach(clients.closeAll);
   afterAll(() => t.close());
 
   it('answers the same photo again with its done job, at once and without inference', async () => {

@@ -5,7 +5,7 @@ import { ResultsCleanupService } from '../src/results/results-cleanup.service';
 import { RealtimeGateway } from '../src/realtime/realtime.gateway';
 import { SOCKET_ID_HEADER } from '../src/realtime/realtime.events';
 import { model, photo } from './helpers/paths';
-import { RecordingClient } from './helpers/socket-client';
+import { RecordingClient, trackedClients } from './helpers/socket-client';
 import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
 
 const cat = () => readFileSync(photo('chelsea_cat_small.jpg'));
@@ -28,18 +28,14 @@ function jobRooms(t: TestApp): string[] {
 
 describe('realtime gateway: job events over Socket.IO', () => {
   let t: TestApp;
-  const clients: RecordingClient[] = [];
-  const connect = async () => {
-    const client = await RecordingClient.connect(t);
-    clients.push(client);
-    return client;
-  };
+  const clients = trackedClients(() => t);
+  const connect = clients.connect;
 
   beforeAll(async () => {
     t = await startApp({ WORKERS: '1' });
     await waitReady(t);
   });
-  afterEach(() => clients.splice(0).forEach((client) => client.close()));
+  afterEach(clients.closeAll);
   afterAll(() => t.close());
 
   it('an uploader subscribed by X-Socket-Id sees queued, started, completed in that order', async () => {

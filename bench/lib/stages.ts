@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { MODEL_CATALOG } from '../../src/inference/model/model-catalog';
 import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
 import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
-import { depthRange, encodeHeatmap, photoLevels } from '../../src/inference/pipeline/postprocess';
+import { depthRange, encodeJpeg, photoLevels } from '../../src/inference/pipeline/postprocess';
 import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
 import { sessionOptions } from '../../src/inference/session-options';
 import type { BenchPhoto } from './photos';
@@ -47,8 +47,7 @@ export async function stageCosts(
       await time('pngPalette', () => encodeIndexedPng(levels, size.width, size.height, INFERNO));
       // JPEG: colour through the LUT, then sharp.
       const rgb = await time('colormapRgb', () => applyLut(levels, INFERNO));
-      const raw = { raw: { width: size.width, height: size.height, channels: 3 as const } };
-      await time('encodeJpeg', () => encodeHeatmap(sharp(rgb, raw), 'jpeg'));
+      await time('encodeJpeg', () => encodeJpeg(rgb, size));
     }
   }
   await session.release();

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JOB_OUTPUT, STAGE_TIMINGS } from '../../test/fixtures/job-output';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import { Job } from '../results/job.entity';
@@ -9,16 +10,8 @@ import { ResultsStore } from '../results/results.store';
 import { DedupeService } from './dedupe.service';
 
 const TTL_MS = 60_000;
-const output = {
-  format: 'png',
-  width: 4,
-  height: 2,
-  depthWidth: 2,
-  depthHeight: 2,
-  depthMin: 0,
-  depthMax: 1,
-} as const;
-const stages = { decodeMs: 1, inferenceMs: 1, postprocessMs: 1 };
+const output = JOB_OUTPUT;
+const stages = STAGE_TIMINGS;
 
 /** The rules that decide what is handed out, with the real store, TTL and job events. */
 describe('DedupeService', () => {

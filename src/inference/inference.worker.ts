@@ -72,14 +72,14 @@ function report(message: WorkerLoadMessage): void {
 
 async function load(): Promise<Loaded> {
   const started = performance.now();
-  const session = await warm(config.intraOpThreads);
+  const { session, io } = await warm(config.intraOpThreads);
   const solo =
     config.soloThreads > config.intraOpThreads ? await warm(config.soloThreads) : undefined;
-  return { session, solo, io: describeIo(session), loadMs: performance.now() - started };
+  return { session, solo: solo?.session, io, loadMs: performance.now() - started };
 }
 
 /** A session whose first, slow run (allocations, kernel choices) happens before any job's. */
-async function warm(threads: number): Promise<InferenceSession> {
+async function warm(threads: number): Promise<{ session: InferenceSession; io: ModelIo }> {
   const session = await InferenceSession.create(
     config.modelPath,
     sessionOptions(threads, config.spinning),
@@ -89,7 +89,7 @@ async function warm(threads: number): Promise<InferenceSession> {
   await session.run({
     [io.inputName]: new Tensor('float32', input, [1, 3, io.inputHeight, io.inputWidth]),
   });
-  return session;
+  return { session, io };
 }
 
 /** Input and output names come from the session; the spatial size too when it is static. */

@@ -1,16 +1,9 @@
+import { JOB_OUTPUT, STAGE_TIMINGS } from '../../test/fixtures/job-output';
 import { IllegalTransitionError, Job } from './job.entity';
 
 describe('Job state machine', () => {
-  const stages = { decodeMs: 1, inferenceMs: 1, postprocessMs: 1 };
-  const output = {
-    format: 'png',
-    width: 4,
-    height: 2,
-    depthWidth: 2,
-    depthHeight: 2,
-    depthMin: 0,
-    depthMax: 1,
-  } as const;
+  const stages = STAGE_TIMINGS;
+  const output = JOB_OUTPUT;
 
   it('goes queued -> processing -> done -> expired, with timings', () => {
     const job = new Job('png', 1_000);

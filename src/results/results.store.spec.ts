@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { JOB_OUTPUT, STAGE_TIMINGS } from '../../test/fixtures/job-output';
 import { model } from '../../test/helpers/paths';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
@@ -46,19 +47,7 @@ describe('ResultsStore', () => {
       .toBuffer();
     await store.saveOutput(job, { format: 'png', heatmap, depth: new Float32Array(4) });
     job.start(finishedAt - 50);
-    job.complete(
-      {
-        format: 'png',
-        width: 4,
-        height: 2,
-        depthWidth: 2,
-        depthHeight: 2,
-        depthMin: 0,
-        depthMax: 1,
-      },
-      { decodeMs: 1, inferenceMs: 8, postprocessMs: 1 },
-      finishedAt,
-    );
+    job.complete(JOB_OUTPUT, { ...STAGE_TIMINGS, inferenceMs: 8 }, finishedAt);
     return job;
   }
 

@@ -86,3 +86,19 @@ export class RecordingClient {
     this.socket.disconnect();
   }
 }
+
+/**
+ * Clients a suite connects to its app, all closed after each test:
+ * `const clients = trackedClients(() => t); afterEach(clients.closeAll);`.
+ */
+export function trackedClients(app: () => TestApp) {
+  const open: RecordingClient[] = [];
+  return {
+    connect: async (): Promise<RecordingClient> => {
+      const client = await RecordingClient.connect(app());
+      open.push(client);
+      return client;
+    },
+    closeAll: (): void => open.splice(0).forEach((client) => client.close()),
+  };
+}

@@ -1,4 +1,4 @@
-import sharp, { Sharp } from 'sharp';
+import sharp from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
 import { encodeIndexedPng } from './indexed-png';
 import type { HeatmapFormat } from './render-options';
@@ -56,11 +56,7 @@ export async function encodeLevels(
   format: HeatmapFormat,
 ): Promise<Buffer> {
   if (format === 'png') return encodeIndexedPng(levels, size.width, size.height, lut);
-  const rgb = applyLut(levels, lut);
-  return encodeHeatmap(
-    sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } }),
-    format,
-  );
+  return encodeJpeg(applyLut(levels, lut), size);
 }
 
 /** Upsamples, colours and encodes the model's raw depth. */
@@ -79,12 +75,14 @@ export async function renderHeatmap(
 }
 
 /**
- * Encoding settings for heatmaps sharp writes (JPEG, and re-encodes of a
- * stored heatmap). Huffman optimisation is off: it costs more time than the
- * few percent of bytes it saves on a heatmap (BENCHMARKS.md).
+ * Packed RGB as a q90 JPEG. Huffman optimisation is off: it costs more time
+ * than the few percent of bytes it saves on a heatmap (BENCHMARKS.md).
  */
-export function encodeHeatmap(image: Sharp, format: HeatmapFormat): Promise<Buffer> {
-  return format === 'png'
-    ? image.png({ compressionLevel: 3, palette: false }).toBuffer()
-    : image.jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
+export function encodeJpeg(
+  rgb: Uint8Array,
+  size: Pick<HeatmapSize, 'width' | 'height'>,
+): Promise<Buffer> {
+  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
+    .jpeg({ quality: 90, optimiseCoding: false })
+    .toBuffer();
 }
