@@ -1,10 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ModelNotReadyError } from './errors/model-not-ready.error';
 import type { ModelIo, RenderTask } from './inference.types';
 import { resolveModel, ResolvedModel } from './model/model-resolver';
 import type { HeatmapFormat } from './pipeline/postprocess';
+import { workerConfigFor } from './worker-config';
 import { InferenceRun, WorkerPool } from './worker-pool';
 
 export type ModelPhase = 'resolving' | 'downloading' | 'loading' | 'ready' | 'failed';
@@ -92,16 +92,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
       this.logger.log(
         `Using model ${model.name} from ${model.source}: ${model.path} (sha256 ${model.sha256}).`,
       );
-      this.pool = new WorkerPool(workers, {
-        modelPath: model.path,
-        intraOpThreads,
-        soloThreads: this.config.soloIntraOpThreads,
-        nice: this.config.workerNice,
-        spinning: workers * intraOpThreads <= availableParallelism(),
-        contract: this.config.model.contract,
-        maxInputPixels: this.config.maxInputPixels,
-        faultInjection: this.config.faultInjection,
-      });
+      this.pool = new WorkerPool(workers, workerConfigFor(this.config, model.path));
       const io = await this.pool.warmUp();
       this.state = { phase: 'ready', detail: 'Ready.', model, io };
       this.failures = 0;

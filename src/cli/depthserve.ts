@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The depthserve command line: `depthserve predict <files or folders...> --out DIR`.
+ * (`npm run predict -- ...` runs the same thing from a checkout.)
+ */
+import { Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { predict } from './predict/predict.command';
+import { parsePredictArgs, PREDICT_USAGE, UsageError } from './predict/predict-args';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'predict') {
+    const help = command === undefined || command === '--help' || command === '-h';
+    (help ? console.log : console.error)(PREDICT_USAGE);
+    return help ? 0 : 2;
+  }
+  const options = parsePredictArgs(rest);
+  if (!options) {
+    console.log(PREDICT_USAGE);
+    return 0;
+  }
+  // Progress and the summary are the output; the pool's per-thread lines are noise here.
+  Logger.overrideLogger(['warn', 'error', 'fatal']);
+  const config = AppConfig.fromEnv(process.env);
+  const summary = await predict(options, config);
+  const failed = summary.failures.length;
+  console.log(
+    `${summary.succeeded} of ${summary.total} images done in ${summary.seconds.toFixed(1)} s ` +
+      `(${summary.imagesPerSecond.toFixed(2)} images/s), ${failed} failed.`,
+  );
+  for (const failure of summary.failures)
+    console.log(`  failed: ${failure.path}: ${failure.message}`);
+  return failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    const usage = error instanceof UsageError;
+    console.error(usage ? `${error.message}\n\n${PREDICT_USAGE}` : error.message);
+    process.exit(usage ? 2 : 1);
+  },
+);

@@ -1,0 +1,113 @@
+/**
+ * `depthserve predict` as a user runs it: the built CLI in its own process,
+ * real photos, a real ONNX Runtime session, one broken file among them.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { corruptMiddle } from './helpers/corpus';
+import { model, photo, ROOT } from './helpers/paths';
+import { startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
+
+const CLI = join(ROOT, 'dist', 'cli', 'depthserve.js');
+const PHOTOS = ['chelsea_cat_small.jpg', 'waterfall_exif_orient6.jpg', 'coffee_cup_closeup.png'];
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, MODEL_PATH: model('red'), WORKERS: '2', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('depthserve predict (e2e)', () => {
+  let input: string;
+
+  beforeAll(() => {
+    input = mkdtempSync(join(tmpdir(), 'depthserve-cli-in-'));
+    for (const name of PHOTOS) copyFileSync(photo(name), join(input, name));
+    // A JPEG whose scan has a hole: it passes the header checks and fails only when decoded.
+    writeFileSync(join(input, 'damaged.jpg'), corruptMiddle(readFileSync(photo(PHOTOS[0]))));
+    writeFileSync(join(input, 'notes.jpg'), 'not an image at all');
+  });
+
+  it('renders every good photo of a folder, reports each broken file and exits 1', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'depthserve-cli-out-'));
+    const run = await cli(['predict', input, '--out', out, '--format', 'jpeg']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^3 of 5 images done in [\d.]+ s \([\d.]+ images\/s\), 2 failed\./m);
+    expect(run.stdout).toMatch(/failed: .*damaged\.jpg: .*(corrupt|premature|invalid|bad)/i);
+    expect(run.stdout).toMatch(/failed: .*notes\.jpg: Unsupported image type/);
+    expect(readdirSync(out).sort()).toEqual([
+      'chelsea_cat_small.jpg',
+      'coffee_cup_closeup.jpg',
+      'waterfall_exif_orient6.jpg',
+    ]);
+    for (const name of PHOTOS) {
+      const stem = name.replace(/\.\w+$/, '');
+      const result = await sharp(join(out, `${stem}.jpg`)).metadata();
+      const original = await sharp(photo(name)).metadata();
+      expect(result.format).toBe('jpeg');
+      // The heatmap has the upright photo's size (EXIF orientation 6 swaps the sides).
+      expect([result.width, result.height]).toEqual([
+        original.autoOrient.width,
+        original.autoOrient.height,
+      ]);
+    }
+    // A progress line per file on stderr when it is not a terminal.
+    expect(run.stderr.match(/^\[[#.]+\] \d\/5 /gm)).toHaveLength(5);
+  });
+
+  it('exits 0 when every image succeeds, and 2 on a usage error', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'depthserve-cli-out-'));
+    const ok = await cli(['predict', photo(PHOTOS[0]), '-o', out]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^1 of 1 images done/m);
+
+    const usage = await cli(['predict', photo(PHOTOS[0]), '--out', out, '--format', 'bmp']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--format must be one of: /);
+    const noOut = await cli(['predict', photo(PHOTOS[0])]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/--out DIR is required/);
+  });
+
+  describe('against the service', () => {
+    let app: TestApp;
+
+    beforeAll(async () => {
+      app = await startApp({ MODEL_PATH: model('red') });
+      await waitReady(app);
+    });
+    afterAll(() => app.close());
+
+    it('writes exactly the bytes the service returns for the same photo and rendering', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'depthserve-cli-out-'));
+      const run = await cli(['predict', photo(PHOTOS[0]), '--out', out, '--colormap', 'viridis']);
+      expect(run.code).toBe(0);
+
+      const upload = await app.http().post('/api/v1/depth').attach('file', photo(PHOTOS[0]));
+      await waitFinished(app, upload.body.id as string);
+      const served = await app
+        .http()
+        .get(`/api/v1/depth/${upload.body.id}/result?colormap=viridis`)
+        .buffer(true)
+        .expect(200);
+      expect(readFileSync(join(out, 'chelsea_cat_small.png')).equals(served.body as Buffer)).toBe(
+        true,
+      );
+    });
+  });
+});
