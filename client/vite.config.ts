@@ -14,6 +14,15 @@ export default defineConfig({
     outDir: here('../dist/client'),
     emptyOutDir: true,
     target: 'es2022',
+    // three.js is only ever loaded by the 3D preview's dynamic import. Its own chunk keeps it
+    // out of the first page and cached across changes to the viewer; at about 550 kB it is
+    // larger than Vite's default warning size, which is meant for chunks every page loads.
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        codeSplitting: { groups: [{ name: 'three', test: /node_modules[\\/]three[\\/]/ }] },
+      },
+    },
   },
   server: {
     proxy: {

@@ -5,6 +5,7 @@
 export type { ErrorResponse } from '../../src/common/filters/error-response';
 export type { JobStatusDto } from '../../src/jobs/dto/job-status.dto';
 export type { OutputFormatDto, OutputsDto } from '../../src/jobs/dto/outputs.dto';
+export { POINT_CLOUD_DEFAULTS } from '../../src/inference/pipeline/point-cloud-params';
 export type {
   ClientToServerEvents,
   JobCompletedEvent,

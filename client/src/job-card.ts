@@ -4,6 +4,7 @@ import { formatBytes, formatMs } from './format';
 import type { JobUpdate } from './job-updates';
 import { describeError, failureProblem, type Problem } from './messages';
 import type { Outputs } from './outputs';
+import { pointCloudToggle, type PointCloudToggle } from './point-cloud-toggle';
 import { resultView } from './result-view';
 
 export type CardState = 'uploading' | 'queued' | 'processing' | 'done' | 'failed' | 'rejected';
@@ -25,6 +26,8 @@ export class JobCard {
   private readonly detail = h('span', { class: 'status-detail', hidden: true });
   private readonly retryButton: HTMLButtonElement;
   private readonly body = h('div', { class: 'card-body' });
+  /** Holds a WebGL context while open, so it is disposed whenever the result goes. */
+  private pointCloud: PointCloudToggle | undefined;
   /** Bumped by each upload, so a slow answer about an earlier attempt cannot land on a retry. */
   private attempt = 0;
 
@@ -84,7 +87,7 @@ export class JobCard {
   uploading(text = 'Uploading…'): void {
     this.attempt++;
     this.jobId = undefined;
-    this.body.replaceChildren();
+    this.clearBody();
     this.set('uploading', text);
   }
 
@@ -115,7 +118,13 @@ export class JobCard {
             outputs,
             lost: (error) => this.lost(error),
           });
-          this.body.replaceChildren(view);
+          this.clearBody();
+          this.pointCloud = pointCloudToggle({
+            fileName: this.file.name,
+            result: update.result,
+            lost: (error) => this.lost(error),
+          });
+          this.body.replaceChildren(view, this.pointCloud.root);
         });
       }
     }
@@ -123,7 +132,7 @@ export class JobCard {
 
   /** The server has no job (or no result) behind this card any more. */
   private lost(error: ApiError): void {
-    this.body.replaceChildren();
+    this.clearBody();
     this.fail('failed', 'Unavailable', describeError(error, this.file.name));
   }
 
@@ -137,8 +146,15 @@ export class JobCard {
   }
 
   destroy(): void {
+    this.clearBody();
     this.root.remove();
     URL.revokeObjectURL(this.photoUrl);
+  }
+
+  private clearBody(): void {
+    this.pointCloud?.dispose();
+    this.pointCloud = undefined;
+    this.body.replaceChildren();
   }
 
   private fail(state: CardState, label: string, problem: Problem): void {
