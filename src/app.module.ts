@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LegacyModule } from './legacy/legacy.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelsModule } from './models/models.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { UploadModule } from './upload/upload.module';
 
@@ -44,6 +45,7 @@ import { UploadModule } from './upload/upload.module';
     RealtimeModule,
     HealthModule,
     MetricsModule,
+    ModelsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
 })

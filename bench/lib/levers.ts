@@ -26,8 +26,9 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
   const session = await InferenceSession.create(modelPath, sessionOptions(1));
   const cases = [] as { levels: Uint16Array; depth: Float32Array; w: number; h: number }[];
   for (const photo of photos) {
-    const decoded = await decodeForModel(photo.bytes, CONTRACT, 1e8);
-    const input = new Tensor('float32', toInputTensor(decoded.rgb, CONTRACT), [1, 3, 256, 256]);
+    const decoded = await decodeForModel(photo.bytes, CONTRACT.input, 1e8);
+    const data = toInputTensor(decoded.rgb, decoded, CONTRACT);
+    const input = new Tensor('float32', data, [1, 3, 256, 256]);
     const out = await session.run({ [session.inputNames[0]]: input });
     const depth = out[session.outputNames[0]].data as Float32Array;
     const size = { depthWidth: 256, depthHeight: 256, width: photo.width, height: photo.height };

@@ -22,6 +22,7 @@ export interface PoolOutcome {
 /** The service's own worker pool (the compiled worker in dist/), without HTTP or the job queue. */
 export async function withPool<T>(setup: PoolSetup, work: (pool: WorkerPool) => Promise<T>) {
   const pool = new WorkerPool(setup.workers, {
+    modelId: MODEL_CATALOG[0].id,
     modelPath: setup.modelPath,
     intraOpThreads: setup.threads,
     soloThreads: setup.soloThreads ?? setup.threads,

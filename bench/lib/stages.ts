@@ -36,9 +36,9 @@ export async function stageCosts(
   for (let round = 0; round <= rounds; round++) {
     if (round === 1) for (const s of STAGES) samples[s].length = 0; // round 0 warms up
     for (const photo of photos) {
-      const decoded = await time('decode', () => decodeForModel(photo.bytes, CONTRACT, 1e8));
-      const data = await time('tensor', () => toInputTensor(decoded.rgb, CONTRACT));
-      const input = new Tensor('float32', data, [1, 3, CONTRACT.inputHeight, CONTRACT.inputWidth]);
+      const decoded = await time('decode', () => decodeForModel(photo.bytes, CONTRACT.input, 1e8));
+      const data = await time('tensor', () => toInputTensor(decoded.rgb, decoded, CONTRACT));
+      const input = new Tensor('float32', data, [1, 3, decoded.inputHeight, decoded.inputWidth]);
       const output = await time('infer', () => session.run({ [session.inputNames[0]]: input }));
       const depth = output[session.outputNames[0]].data as Float32Array;
       const size = { depthWidth: 256, depthHeight: 256, width: photo.width, height: photo.height };

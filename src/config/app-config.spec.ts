@@ -8,12 +8,13 @@ describe('AppConfig.fromEnv', () => {
       path: undefined,
       download: true,
       contract: {
-        inputWidth: 256,
-        inputHeight: 256,
+        input: { kind: 'fixed', width: 256, height: 256 },
         normalization: 'in-graph',
         channelOrder: 'rgb',
+        upsampling: 'bicubic',
       },
     });
+    expect(config.models).toEqual([config.model]);
     expect(config).toMatchObject({
       port: 3000,
       queueMax: 32,
@@ -58,9 +59,9 @@ describe('AppConfig.fromEnv', () => {
       UPLOAD_RATE_LIMIT: 'off',
     });
     expect(config.model.path).toMatch(/\/models\/custom\.onnx$/);
+    expect(config.model.pathFrom).toBe('MODEL_PATH');
     expect(config.model.contract).toMatchObject({
-      inputWidth: 384,
-      inputHeight: 512,
+      input: { kind: 'fixed', width: 384, height: 512 },
       normalization: 'imagenet',
       channelOrder: 'bgr',
     });
@@ -150,5 +151,92 @@ describe('AppConfig.fromEnv', () => {
     expect(() =>
       AppConfig.fromEnv({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' }),
     ).toThrow(/HEADERS_TIMEOUT_MS \(5000\) must not exceed REQUEST_TIMEOUT_MS/);
+  });
+});
+
+describe('AppConfig.fromEnv: several models', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      AppConfig.fromEnv(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it('loads the MODELS in order, the first being the default, each with its catalog contract', () => {
+    const config = AppConfig.fromEnv({ MODELS: 'depth-anything-v2-small, midas-v21-384' });
+    expect(config.models.map((model) => model.id)).toEqual([
+      'depth-anything-v2-small',
+      'midas-v21-384',
+    ]);
+    expect(config.model.id).toBe('depth-anything-v2-small');
+    expect(config.models[0].contract).toEqual({
+      input: { kind: 'keep-aspect', lowerBound: 518, multipleOf: 14, maxSide: 2072 },
+      normalization: 'imagenet',
+      channelOrder: 'rgb',
+      upsampling: 'bilinear',
+      output: 'relative-inverse-depth',
+    });
+    expect(config.models[1].contract.input).toEqual({ kind: 'fixed', width: 384, height: 384 });
+  });
+
+  it('takes MODEL_DEFAULT among them, and points ids at local files with MODEL_PATHS', () => {
+    const config = AppConfig.fromEnv({
+      MODELS: 'midas-v21-small-256,depth-anything-v2-small',
+      MODEL_DEFAULT: 'depth-anything-v2-small',
+      MODEL_PATHS: 'depth-anything-v2-small=/srv/da.onnx, midas-v21-small-256=rel/small.onnx',
+    });
+    expect(config.model).toMatchObject({
+      id: 'depth-anything-v2-small',
+      path: '/srv/da.onnx',
+      pathFrom: 'MODEL_PATHS',
+    });
+    expect(config.models[0].path).toMatch(/\/rel\/small\.onnx$/);
+    expect(config.models[0].pathFrom).toBe('MODEL_PATHS');
+  });
+
+  it('applies MODEL_PATH and the single-model overrides to the default model only', () => {
+    const config = AppConfig.fromEnv({
+      MODELS: 'midas-v21-small-256,midas-v21-384',
+      MODEL_DEFAULT: 'midas-v21-384',
+      MODEL_PATH: '/srv/custom.onnx',
+      MODEL_CHANNEL_ORDER: 'bgr',
+    });
+    expect(config.model).toMatchObject({ id: 'midas-v21-384', path: '/srv/custom.onnx' });
+    expect(config.model.contract.channelOrder).toBe('bgr');
+    expect(config.models[0].path).toBeUndefined();
+    expect(config.models[0].contract.channelOrder).toBe('rgb');
+  });
+
+  it.each([
+    [
+      { MODELS: 'midas-v21-small-256,midas-huge' },
+      /MODELS names "midas-huge", not in the catalog \(known: midas-v21-small-256, midas-v21-384, depth-anything-v2-small\)/,
+    ],
+    [{ MODELS: 'midas-v21-384,midas-v21-384' }, /MODELS lists midas-v21-384 twice/],
+    [{ MODELS: 'midas-v21-384', MODEL_NAME: 'midas-v21-384' }, /Set MODELS or MODEL_NAME/],
+    [
+      { MODELS: 'midas-v21-384', MODEL_DEFAULT: 'midas-v21-small-256' },
+      /MODEL_DEFAULT="midas-v21-small-256" is not one of the loaded models \(midas-v21-384\)/,
+    ],
+    [
+      { MODEL_PATHS: 'midas-v21-384=/x.onnx' },
+      /MODEL_PATHS names "midas-v21-384", which is not a loaded model \(midas-v21-small-256\)/,
+    ],
+    [{ MODEL_PATHS: '/x.onnx' }, /MODEL_PATHS entry "\/x.onnx" must look like id=\/path/],
+    [
+      { MODEL_PATHS: 'midas-v21-small-256=/a.onnx,midas-v21-small-256=/b.onnx' },
+      /gives "midas-v21-small-256" twice/,
+    ],
+    [
+      { MODEL_PATHS: 'midas-v21-small-256=/a.onnx', MODEL_PATH: '/b.onnx' },
+      /MODEL_PATH and MODEL_PATHS both give a file for the default model/,
+    ],
+  ])('refuses %j at boot with a clear message', (env, message) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
   });
 });

@@ -1,34 +1,15 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  DEFAULT_MODEL_ID,
-  MODEL_CATALOG,
-  ModelContract,
-  findCatalogModel,
-} from '../inference/model/model-catalog';
 import { Env, EnvReader } from './env-parsers';
+import { ModelConfig, parseModels } from './model-config';
+
+export type { ModelConfig } from './model-config';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
   }
-}
-
-export interface ModelConfig {
-  /** Catalog id of the model to serve when MODEL_PATH is not set. */
-  id: string;
-  /** An explicit ONNX file; skips the catalog lookup and any download. */
-  path?: string;
-  dir: string;
-  /** Mirror URL / digest overriding the catalog's, e.g. for an internal artifact store. */
-  url?: string;
-  sha256?: string;
-  download: boolean;
-  downloadTimeoutMs: number;
-  /** First delay before trying again after a failed load; backs off up to 10x. */
-  retrySeconds: number;
-  contract: ModelContract;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -38,6 +19,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export class AppConfig {
   readonly host!: string;
   readonly port!: number;
+  /** Every model to load, in MODELS order. */
+  readonly models!: ModelConfig[];
+  /** The default model: the one a request without `model=` gets, and readiness follows. */
   readonly model!: ModelConfig;
   readonly workers!: number;
   readonly intraOpThreads!: number;
@@ -89,43 +73,14 @@ export class AppConfig {
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 function parse(env: EnvReader, cores: number): AppConfig {
-  const modelId = env.string('MODEL_NAME', DEFAULT_MODEL_ID);
-  const catalog = findCatalogModel(modelId);
-  if (!catalog) {
-    const known = MODEL_CATALOG.map((model) => model.id).join(', ');
-    env.problems.push(`MODEL_NAME="${modelId}" is not in the catalog (known: ${known}).`);
-  }
-  const contract = catalog?.contract ?? MODEL_CATALOG[0].contract;
-  const size = env.size('MODEL_INPUT_SIZE', {
-    width: contract.inputWidth,
-    height: contract.inputHeight,
-  });
+  const { models, model } = parseModels(env, PROJECT_ROOT);
   const { workers, intraOpThreads } = threadSplit(env, cores);
 
   const config: AppConfig = {
     host: env.string('HOST', '0.0.0.0'),
     port: env.int('PORT', 3000, 0, 65535),
-    model: {
-      id: modelId,
-      path: optionalPath(env.raw('MODEL_PATH')),
-      dir: resolve(env.string('MODELS_DIR', join(PROJECT_ROOT, 'models'))),
-      url: env.raw('MODEL_URL'),
-      sha256: env.sha256('MODEL_SHA256'),
-      download: env.bool('MODEL_DOWNLOAD', true),
-      downloadTimeoutMs: env.int('MODEL_DOWNLOAD_TIMEOUT_MS', 30_000, 1_000),
-      retrySeconds: env.int('MODEL_RETRY_SECONDS', 30, 1, 3600),
-      contract: {
-        inputWidth: size.width,
-        inputHeight: size.height,
-        normalization: env.oneOf(
-          'MODEL_NORMALIZATION',
-          ['in-graph', 'imagenet'],
-          contract.normalization,
-        ),
-        channelOrder: env.oneOf('MODEL_CHANNEL_ORDER', ['rgb', 'bgr'], contract.channelOrder),
-        output: contract.output,
-      },
-    },
+    models,
+    model,
     workers,
     intraOpThreads,
     soloIntraOpThreads: Math.max(intraOpThreads, env.int('SOLO_INTRA_OP_THREADS', cores, 1, 256)),
@@ -206,8 +161,4 @@ function fraction(env: EnvReader, name: string, fallback: number): number {
     return fallback;
   }
   return parsed;
-}
-
-function optionalPath(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : resolve(value);
 }

@@ -39,9 +39,12 @@ export class DedupeService implements OnModuleInit, OnApplicationShutdown {
     this.detach.forEach((detach) => detach());
   }
 
-  /** The key of these bytes under the loaded model; none if DEDUPE is off or no model is loaded. */
-  async keyFor(bytes: Uint8Array): Promise<string | undefined> {
-    const model = this.inference.modelState.model?.sha256;
+  /** The key of these bytes under that model's file; none if DEDUPE is off or it is not loaded. */
+  async keyFor(
+    bytes: Uint8Array,
+    modelId = this.inference.defaultModel,
+  ): Promise<string | undefined> {
+    const model = this.inference.modelStateOf(modelId).model?.sha256;
     if (!this.config.dedupe || model === undefined) return undefined;
     return dedupeKey(await contentDigest(bytes), { model });
   }

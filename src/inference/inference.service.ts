@@ -1,130 +1,119 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ModelNotReadyError } from './errors/model-not-ready.error';
-import type { ModelIo, RenderTask } from './inference.types';
-import { resolveModel, ResolvedModel } from './model/model-resolver';
+import { UnknownModelError } from './errors/unknown-model.error';
+import type { RenderTask } from './inference.types';
+import { ModelSlot, ModelState } from './model-slot';
 import type { HeatmapFormat } from './pipeline/postprocess';
-import { workerConfigFor } from './worker-config';
-import { InferenceRun, WorkerPool } from './worker-pool';
+import type { InferenceRun, WorkerPool } from './worker-pool';
 
-export type ModelPhase = 'resolving' | 'downloading' | 'loading' | 'ready' | 'failed';
+export type { ModelPhase, ModelState } from './model-slot';
 
-export interface ModelState {
-  phase: ModelPhase;
-  detail: string;
-  model?: ResolvedModel;
-  io?: ModelIo;
-}
-
-/** Finds the model, starts the worker pool sized from config, and says whether it can take work. */
+/**
+ * Loads every configured model (each in its own slot and worker pool), picks
+ * the one a request names, and says whether it can take work. The service is
+ * ready when the default model is.
+ */
 @Injectable()
 export class InferenceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InferenceService.name);
-  private pool?: WorkerPool;
-  private state: ModelState = { phase: 'resolving', detail: 'Looking for the model file.' };
-  private failures = 0;
-  private retry?: NodeJS.Timeout;
+  private readonly slots: ReadonlyMap<string, ModelSlot>;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig) {
+    this.slots = new Map(config.models.map((model) => [model.id, new ModelSlot(model, config)]));
+  }
 
-  /** Not awaited: the HTTP server answers liveness while the model downloads or loads. */
+  /** Not awaited: the HTTP server answers liveness while the models download or load. */
   onApplicationBootstrap(): void {
     if (this.config.faultInjection) {
       this.logger.warn('FAULT_INJECTION is on: uploads can crash or hang workers. Test use only.');
     }
-    void this.start();
+    for (const slot of this.slots.values()) void slot.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.retry);
-    await this.pool?.close();
+    await Promise.all([...this.slots.values()].map((slot) => slot.close()));
   }
 
+  get defaultModel(): string {
+    return this.config.model.id;
+  }
+
+  /** Every loaded model's slot, in MODELS order. */
+  get models(): readonly ModelSlot[] {
+    return [...this.slots.values()];
+  }
+
+  /** The default model's state; see modelStateOf for the others. */
   get modelState(): Readonly<ModelState> {
-    return this.state;
+    return this.slot(this.defaultModel).state;
+  }
+
+  modelStateOf(id: string): Readonly<ModelState> {
+    return this.slot(id).state;
   }
 
   get ready(): boolean {
-    return this.state.phase === 'ready';
+    return this.slot(this.defaultModel).ready !== undefined;
   }
 
+  /** The default model's pool: the one readiness follows. */
   get workers(): { count: number; alive: number } {
-    return { count: this.config.workers, alive: this.pool?.alive ?? 0 };
+    return { count: this.config.workers, alive: this.slot(this.defaultModel).alive };
   }
 
-  /** For metrics: threads running a task now, and threads replaced since the pool started. */
+  /** For metrics: threads running a task now, and threads replaced, over every model's pool. */
   get workerActivity(): { busy: number; restarts: number } {
-    return { busy: this.pool?.busy ?? 0, restarts: this.pool?.restarts ?? 0 };
+    const sum = (of: (slot: ModelSlot) => number) =>
+      this.models.reduce((total, slot) => total + of(slot), 0);
+    return { busy: sum((slot) => slot.busy), restarts: sum((slot) => slot.restarts) };
   }
 
-  assertReady(): void {
-    if (this.ready) return;
-    if (this.state.phase === 'failed') {
-      throw new ModelNotReadyError(`The depth model is not available. ${this.state.detail}`, 60);
-    }
-    throw new ModelNotReadyError(`The depth model is still starting: ${this.state.detail}`, 5);
+  /** The id a request gets: the one it names, or the default; unknown ids are a 400. */
+  selectModel(requested?: string): string {
+    if (requested === undefined || requested === '') return this.defaultModel;
+    if (!this.slots.has(requested)) throw new UnknownModelError(requested, [...this.slots.keys()]);
+    return requested;
   }
 
-  run(jobId: string, image: Uint8Array, format: HeatmapFormat, timeoutMs: number): InferenceRun {
-    this.assertReady();
-    return this.pool!.run(jobId, image, format, timeoutMs);
+  assertReady(id = this.defaultModel): void {
+    this.readyPool(id);
   }
 
-  /** Another colormap or format of a finished job, rendered by a worker from its stored depth. */
+  run(
+    jobId: string,
+    image: Uint8Array,
+    format: HeatmapFormat,
+    timeoutMs: number,
+    modelId = this.defaultModel,
+  ): InferenceRun {
+    const pool = this.readyPool(modelId);
+    // A job may use every core only if no job of any model is running.
+    const solo = this.workerActivity.busy === 0;
+    return pool.run(jobId, image, format, timeoutMs, solo);
+  }
+
+  /** Another colormap or format of a finished job, rendered by any ready model's worker. */
   render(task: Omit<RenderTask, 'kind'>): Promise<Buffer> {
-    this.assertReady();
-    return this.pool!.render(task);
+    const ready = this.models.find((slot) => slot.ready)?.ready;
+    return (ready ?? this.readyPool(this.defaultModel)).render(task);
   }
 
-  private async start(): Promise<void> {
-    const started = Date.now();
-    const { workers, intraOpThreads } = this.config;
-    this.state = { phase: 'resolving', detail: 'Looking for the model file.' };
-    try {
-      const model = await resolveModel(this.config.model, (phase, detail) => {
-        this.state = { phase, detail: `Downloading the model (${detail}).` };
-      });
-      this.state = {
-        phase: 'loading',
-        detail: `Loading ${model.name} into ${workers} workers.`,
-        model,
-      };
-      this.logger.log(
-        `Using model ${model.name} from ${model.source}: ${model.path} (sha256 ${model.sha256}).`,
-      );
-      this.pool = new WorkerPool(workers, workerConfigFor(this.config, model.path));
-      const io = await this.pool.warmUp();
-      this.state = { phase: 'ready', detail: 'Ready.', model, io };
-      this.failures = 0;
-      this.logger.log(
-        `Inference ready in ${Date.now() - started} ms: ${workers} workers x ${intraOpThreads} intra-op threads ` +
-          `(${this.config.soloIntraOpThreads} for a job running alone), ` +
-          `input "${io.inputName}" ${io.inputWidth}x${io.inputHeight}, output "${io.outputName}".`,
-      );
-    } catch (error) {
-      const { model } = this.state;
-      const detail = model
-        ? `ONNX Runtime could not load ${model.path}: ${(error as Error).message}. ` +
-          'Replace the file with a valid ONNX model, or set MODEL_PATH to one.'
-        : (error as Error).message;
-      await this.pool?.close();
-      this.pool = undefined;
-      this.scheduleRetry(detail);
+  private slot(id: string): ModelSlot {
+    const slot = this.slots.get(id);
+    if (!slot) throw new UnknownModelError(id, [...this.slots.keys()]);
+    return slot;
+  }
+
+  private readyPool(id: string): WorkerPool {
+    const slot = this.slot(id);
+    if (slot.ready) return slot.ready;
+    const { phase, detail } = slot.state;
+    // The single-model wording is kept for the default model; others are named.
+    const name = id === this.defaultModel ? 'The depth model' : `The model ${id}`;
+    if (phase === 'failed') {
+      throw new ModelNotReadyError(`${name} is not available. ${detail}`, 60);
     }
-  }
-
-  /**
-   * Stays up and tries again with backoff, so a model file put in place (or
-   * a network that comes back) is picked up without a restart.
-   */
-  private scheduleRetry(detail: string): void {
-    const delay = this.config.model.retrySeconds * Math.min(2 ** this.failures, 10);
-    this.failures += 1;
-    this.state = { ...this.state, phase: 'failed', detail: `${detail} Retrying in ${delay} s.` };
-    this.logger.error(
-      `The model could not be loaded; the service stays up but not ready. ${detail}`,
-    );
-    this.retry = setTimeout(() => void this.start(), delay * 1000);
-    this.retry.unref();
+    throw new ModelNotReadyError(`${name} is still starting: ${detail}`, 5);
   }
 }

@@ -2,11 +2,13 @@
  * Plain data exchanged with the inference worker threads. No classes and no
  * Nest types: everything here crosses a structured-clone boundary.
  */
-import type { ModelContract } from './model/model-catalog';
+import type { ModelContract, UpsamplingKernel } from './model/model-catalog';
 import type { ColormapName } from './pipeline/render-options';
 import type { DepthRange, HeatmapFormat, HeatmapSize } from './pipeline/postprocess';
 
 export interface WorkerConfig {
+  /** Catalog id of the one model this pool's threads load. */
+  modelId: string;
   modelPath: string;
   intraOpThreads: number;
   /** Threads of a second session used when a job runs alone; not loaded when not above intraOpThreads. */
@@ -22,12 +24,14 @@ export interface WorkerConfig {
 export interface ModelIo {
   inputName: string;
   outputName: string;
-  inputWidth: number;
-  inputHeight: number;
+  /** Static spatial size of the input, or null where the model takes any size. */
+  inputWidth: number | null;
+  inputHeight: number | null;
 }
 
 export type WorkerTask =
   | { kind: 'warmup' }
+  | { kind: 'selfcheck' }
   | {
       kind: 'depth';
       jobId: string;
@@ -62,6 +66,15 @@ export interface WarmupResult {
   loadMs: number;
 }
 
+/** The readiness self-check's outcome; problem names the failed check. */
+export interface SelfCheckResult {
+  kind: 'selfcheck';
+  problem?: string;
+  inputWidth: number;
+  inputHeight: number;
+  ms: number;
+}
+
 export interface DepthResult {
   kind: 'depth';
   /** Encoded heatmap at the upright original's size. */
@@ -75,6 +88,8 @@ export interface DepthResult {
   depthHeight: number;
   depthMin: number;
   depthMax: number;
+  /** The kernel the model declares for bringing depth back to the photo's size. */
+  upsampling: UpsamplingKernel;
   timings: { decodeMs: number; inferenceMs: number; postprocessMs: number };
   /** Intra-op threads the inference ran on. */
   threads: number;

@@ -14,14 +14,17 @@ import type {
   ModelIo,
   RenderResult,
   RenderTask,
+  SelfCheckResult,
   UndecodableResult,
   WarmupResult,
   WorkerConfig,
   WorkerTask,
 } from './inference.types';
+import type { SizePolicy } from './model/model-catalog';
+import { checkDepthOutput, goldenImage } from './model/self-check';
 import { COLORMAPS, INFERNO } from './pipeline/colormap';
 import { depthRange, renderHeatmap } from './pipeline/postprocess';
-import { decodeForModel, toInputTensor } from './pipeline/preprocess';
+import { DecodedInput, decodeForModel, toInputTensor } from './pipeline/preprocess';
 import { sessionOptions } from './session-options';
 import { Stage, TaskControl } from './task-control';
 
@@ -85,11 +88,23 @@ async function warm(threads: number): Promise<{ session: InferenceSession; io: M
     sessionOptions(threads, config.spinning),
   );
   const io = describeIo(session);
-  const input = new Float32Array(3 * io.inputWidth * io.inputHeight).fill(0.5);
-  await session.run({
-    [io.inputName]: new Tensor('float32', input, [1, 3, io.inputHeight, io.inputWidth]),
-  });
+  const { width, height } = warmupSize(io);
+  const input = new Float32Array(3 * width * height).fill(0.5);
+  await session.run({ [io.inputName]: new Tensor('float32', input, [1, 3, height, width]) });
   return { session, io };
+}
+
+/** A static input size in the model wins over the declared policy; otherwise the policy sizes. */
+function sizePolicy(io: ModelIo): SizePolicy {
+  if (io.inputWidth !== null && io.inputHeight !== null) {
+    return { kind: 'fixed', width: io.inputWidth, height: io.inputHeight };
+  }
+  return config.contract.input;
+}
+
+function warmupSize(io: ModelIo): { width: number; height: number } {
+  const policy = sizePolicy(io);
+  return policy.kind === 'fixed' ? policy : { width: policy.lowerBound, height: policy.lowerBound };
 }
 
 /** Input and output names come from the session; the spatial size too when it is static. */
@@ -100,8 +115,8 @@ function describeIo(session: InferenceSession): ModelIo {
   const io = {
     inputName: session.inputNames[0],
     outputName: session.outputNames[0],
-    inputHeight: staticDim(shape[2]) ?? config.contract.inputHeight,
-    inputWidth: staticDim(shape[3]) ?? config.contract.inputWidth,
+    inputHeight: staticDim(shape[2]) ?? null,
+    inputWidth: staticDim(shape[3]) ?? null,
   };
   if (shape.length !== 4 || staticDim(shape[1]) !== 3) {
     throw new Error(
@@ -117,7 +132,6 @@ async function depth(
   const { io, ...sessions } = await loaded;
   const session = (task.solo && sessions.solo) || sessions.session;
   const threads = session === sessions.solo ? config.soloThreads : config.intraOpThreads;
-  const contract = { ...config.contract, inputWidth: io.inputWidth, inputHeight: io.inputHeight };
   const control = new TaskControl(task.control);
   control.enter(Stage.Decode);
   const fault = config.faultInjection ? requestedFault(task.image) : undefined;
@@ -125,19 +139,13 @@ async function depth(
   const t0 = performance.now();
   let decoded: Awaited<ReturnType<typeof decodeForModel>>;
   try {
-    decoded = await decodeForModel(task.image, contract, config.maxInputPixels);
+    decoded = await decodeForModel(task.image, sizePolicy(io), config.maxInputPixels);
   } catch (error) {
     return { kind: 'undecodable', message: (error as Error).message };
   }
-  const input = new Tensor('float32', toInputTensor(decoded.rgb, contract), [
-    1,
-    3,
-    io.inputHeight,
-    io.inputWidth,
-  ]);
   control.enter(Stage.Infer);
   const t1 = performance.now();
-  const output = (await session.run({ [io.inputName]: input }))[io.outputName];
+  const output = await infer(session, io, decoded);
   const t2 = performance.now();
   const dims = output.dims;
   const [depthHeight, depthWidth] = [dims[dims.length - 2], dims[dims.length - 1]];
@@ -163,9 +171,33 @@ async function depth(
     depthHeight,
     depthMin: range.min,
     depthMax: range.max,
+    upsampling: config.contract.upsampling,
     timings: { decodeMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
     threads,
   };
+}
+
+/** Feeds decoded pixels at their policy size, normalised as the model declares. */
+async function infer(session: InferenceSession, io: ModelIo, decoded: DecodedInput) {
+  const { inputWidth, inputHeight } = decoded;
+  const data = toInputTensor(decoded.rgb, decoded, config.contract);
+  const input = new Tensor('float32', data, [1, 3, inputHeight, inputWidth]);
+  return (await session.run({ [io.inputName]: input }))[io.outputName];
+}
+
+/** The golden image through the model's own preprocessing; the checks are in self-check.ts. */
+async function selfCheck(): Promise<SelfCheckResult> {
+  const { io, session } = await loaded;
+  const started = performance.now();
+  const decoded = await decodeForModel(await goldenImage(), sizePolicy(io), config.maxInputPixels);
+  const output = await infer(session, io, decoded);
+  const data = output.type === 'float32' ? (output.data as Float32Array) : new Float32Array(0);
+  const fed = { inputWidth: decoded.inputWidth, inputHeight: decoded.inputHeight };
+  const problem =
+    output.type === 'float32'
+      ? checkDepthOutput(output.dims, data, { width: fed.inputWidth, height: fed.inputHeight })
+      : `type check failed: output is ${output.type}, expected float32`;
+  return { kind: 'selfcheck', problem, ...fed, ms: performance.now() - started };
 }
 
 async function render(task: RenderTask): Promise<RenderResult> {
@@ -180,6 +212,7 @@ export default async function run(task: WorkerTask): Promise<unknown> {
     const result: WarmupResult = { kind: 'warmup', threadId, io, loadMs };
     return result;
   }
+  if (task.kind === 'selfcheck') return selfCheck();
   if (task.kind === 'render') {
     const rendered = await render(task);
     return transfer(rendered, [rendered.bytes.buffer]);

@@ -13,6 +13,7 @@ function threadNiceValues(): number[] {
 
 describe('WorkerPool (real worker threads, real ONNX Runtime)', () => {
   const pool = new WorkerPool(2, {
+    modelId: MODEL_CATALOG[0].id,
     modelPath: model('tiny'),
     intraOpThreads: 1,
     soloThreads: 2,

@@ -9,6 +9,7 @@ import type {
   ModelIo,
   RenderResult,
   RenderTask,
+  SelfCheckResult,
   UndecodableResult,
   WarmupResult,
   WorkerConfig,
@@ -18,7 +19,7 @@ import type { WorkerLoadMessage } from './inference.worker';
 import type { HeatmapFormat } from './pipeline/postprocess';
 import { Stage, TaskControl } from './task-control';
 
-type WorkerResult = DepthResult | UndecodableResult | WarmupResult | RenderResult;
+type WorkerResult = DepthResult | UndecodableResult | WarmupResult | RenderResult | SelfCheckResult;
 
 export interface InferenceRun {
   /** The depth result; rejects with InferenceTimeoutError at the deadline. */
@@ -94,12 +95,25 @@ export class WorkerPool {
     return first.io;
   }
 
-  run(jobId: string, image: Uint8Array, format: HeatmapFormat, timeoutMs: number): InferenceRun {
+  /** Runs the model once on the built-in golden image and checks what comes out. */
+  async selfCheck(): Promise<SelfCheckResult> {
+    return (await this.pool.run({ kind: 'selfcheck' })) as SelfCheckResult;
+  }
+
+  /**
+   * A job that starts while nothing else runs may use every core; one that
+   * starts beside others keeps to its share (measured in BENCHMARKS.md).
+   * With several models' pools the caller knows best what "nothing else" is.
+   */
+  run(
+    jobId: string,
+    image: Uint8Array,
+    format: HeatmapFormat,
+    timeoutMs: number,
+    solo = this.tasksInFlight === 0,
+  ): InferenceRun {
     const control = new TaskControl();
     const terminate = new AbortController();
-    // A job that starts while nothing else runs may use every core; one that
-    // starts beside others keeps to its share (measured in BENCHMARKS.md).
-    const solo = this.tasksInFlight === 0;
     const task = this.pool.run(
       { kind: 'depth', jobId, image, format, solo, control: control.buffer },
       { signal: terminate.signal, transferList: [image.buffer as ArrayBuffer] },

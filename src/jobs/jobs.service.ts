@@ -68,22 +68,33 @@ export class JobsService implements BeforeApplicationShutdown {
     return !this.draining;
   }
 
-  /** Throws the 503 an upload would get right now; cheap enough to call before reading a body. */
-  assertAccepting(): void {
+  /**
+   * Throws the 400 or 503 an upload would get right now for that model (the
+   * default when none is named); cheap enough to call before reading a body.
+   */
+  assertAccepting(model?: string): void {
     if (this.draining) throw new ShuttingDownError();
-    this.inference.assertReady();
+    this.inference.assertReady(this.inference.selectModel(model));
     if (this.depth >= this.config.queueMax) {
       throw new QueueFullError(this.config.queueMax, this.retryAfterSeconds());
     }
   }
 
   /** Admits a job; a subscriber socket id is subscribed before the job is announced. */
-  submit(image: Uint8Array, preferredFormat: HeatmapFormat, subscriber?: string): Job {
-    this.assertAccepting();
-    const job = new Job(preferredFormat, Date.now(), currentRequestId());
+  submit(
+    image: Uint8Array,
+    preferredFormat: HeatmapFormat,
+    subscriber?: string,
+    model?: string,
+  ): Job {
+    this.assertAccepting(model);
+    const id = this.inference.selectModel(model);
+    const job = new Job(preferredFormat, Date.now(), currentRequestId(), id);
     this.store.add(job);
     const position = this.queue.push({ job, image });
-    this.logger.log(`Job ${job.id} queued at position ${position} (${image.length} bytes).`);
+    this.logger.log(
+      `Job ${job.id} queued at position ${position} for model ${id} (${image.length} bytes).`,
+    );
     this.positions.announced(job, position);
     this.events.emit('queued', job, position, subscriber);
     this.pump();
@@ -184,12 +195,18 @@ export class JobsService implements BeforeApplicationShutdown {
     this.events.emit('started', job);
     let released = Promise.resolve();
     try {
-      const run = this.inference.run(job.id, image, job.preferredFormat, this.config.jobTimeoutMs);
+      const run = this.inference.run(
+        job.id,
+        image,
+        job.preferredFormat,
+        this.config.jobTimeoutMs,
+        job.model,
+      );
       released = run.released;
       this.inFlight.set(job.id, run);
       const result = await run.result;
       await this.store.saveOutput(job, result);
-      job.complete(outputOf(result), result.timings);
+      job.complete(outputOf(result, job.model ?? this.inference.defaultModel), result.timings);
       const t = job.timings!;
       this.logger.log(
         `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
@@ -222,7 +239,7 @@ export class JobsService implements BeforeApplicationShutdown {
 }
 
 /** What the job keeps of a worker's result; the large buffers go to disk. */
-function outputOf(result: DepthResult): JobOutput {
-  const { format, width, height, depthWidth, depthHeight, depthMin, depthMax } = result;
-  return { format, width, height, depthWidth, depthHeight, depthMin, depthMax };
+function outputOf(result: DepthResult, model: string): JobOutput {
+  const { format, width, height, depthWidth, depthHeight, depthMin, depthMax, upsampling } = result;
+  return { model, upsampling, format, width, height, depthWidth, depthHeight, depthMin, depthMax };
 }

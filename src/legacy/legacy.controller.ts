@@ -4,6 +4,7 @@ import {
   HttpCode,
   Param,
   Post,
+  Query,
   Res,
   StreamableFile,
   UseGuards,
@@ -16,6 +17,7 @@ import {
 } from '../common/throttling/named-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { JobsService } from '../jobs/jobs.service';
+import { modelQuery } from '../jobs/model-query';
 import type { UploadedFile } from '../upload/multipart/read-single-file';
 import { DEDUPE_HEADER } from '../upload/dto/upload-accepted.dto';
 import { SingleFileInterceptor } from '../upload/single-file.interceptor';
@@ -39,8 +41,14 @@ export class LegacyController {
   async upload(
     @UploadedImage() file: UploadedFile,
     @Res({ passthrough: true }) res: Response,
+    @Query('model') model?: unknown,
   ): Promise<{ request_id: string }> {
-    const { job, deduplicated } = await this.uploads.accept(file, 'jpeg');
+    const { job, deduplicated } = await this.uploads.accept(
+      file,
+      'jpeg',
+      undefined,
+      modelQuery(model),
+    );
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
     return { request_id: job.id };
   }

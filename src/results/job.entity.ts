@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { UpsamplingKernel } from '../inference/model/model-catalog';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { FailureReason, JobStatus, JobTimings, StageTimings } from './job.types';
 
@@ -13,6 +14,10 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
 };
 
 export interface JobOutput {
+  /** Catalog id of the model that computed the depth. */
+  model: string;
+  /** The kernel that model declares for upsampling its depth to the photo's size. */
+  upsampling: UpsamplingKernel;
   format: HeatmapFormat;
   width: number;
   height: number;
@@ -47,6 +52,8 @@ export class Job {
     readonly createdAt = Date.now(),
     /** The HTTP request that created it, so the job's log lines can name it. */
     readonly requestId?: string,
+    /** Catalog id of the model it runs on; undefined means the default model. */
+    readonly model?: string,
   ) {}
 
   get finished(): boolean {

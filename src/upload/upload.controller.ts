@@ -3,6 +3,7 @@ import {
   Headers,
   HttpCode,
   Post,
+  Query,
   Res,
   UseGuards,
   UseInterceptors,
@@ -10,6 +11,7 @@ import {
 import type { Response } from 'express';
 import { UploadThrottlerGuard } from '../common/throttling/named-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
+import { modelQuery } from '../jobs/model-query';
 import { jobUrls } from '../jobs/dto/job-status.mapper';
 import { SOCKET_ID_HEADER } from '../realtime/realtime.events';
 import { DEDUPE_HEADER, type UploadAcceptedDto } from './dto/upload-accepted.dto';
@@ -30,8 +32,14 @@ export class UploadController {
     @UploadedImage() file: UploadedFile,
     @Res({ passthrough: true }) res: Response,
     @Headers(SOCKET_ID_HEADER) socketId?: string,
+    @Query('model') model?: unknown,
   ): Promise<UploadAcceptedDto> {
-    const { job, deduplicated } = await this.uploads.accept(file, 'png', socketId);
+    const { job, deduplicated } = await this.uploads.accept(
+      file,
+      'png',
+      socketId,
+      modelQuery(model),
+    );
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
     return { id: job.id, status: job.status, ...jobUrls(job.id), deduplicated };
   }

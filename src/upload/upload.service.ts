@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DedupeService } from '../dedupe/dedupe.service';
+import { InferenceService } from '../inference/inference.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import { ShuttingDownError } from '../jobs/errors/job.errors';
 import { JobsService } from '../jobs/jobs.service';
@@ -24,6 +25,7 @@ export class UploadService {
     private readonly config: AppConfig,
     private readonly jobs: JobsService,
     private readonly dedupe: DedupeService,
+    private readonly inference: InferenceService,
   ) {}
 
   /**
@@ -36,13 +38,15 @@ export class UploadService {
     file: UploadedFile,
     preferredFormat: HeatmapFormat,
     socketId?: string,
+    model?: string,
   ): Promise<Acceptance> {
     if (socketId !== undefined && !SOCKET_ID.test(socketId)) throw new InvalidSocketIdError();
+    const modelId = this.inference.selectModel(model);
     const since = performance.now();
     const { maxInputPixels, maxSide } = this.config;
     const [, key] = await Promise.all([
       probeImage(file.bytes, { maxInputPixels, maxSide }),
-      this.dedupe.keyFor(file.bytes),
+      this.dedupe.keyFor(file.bytes, modelId),
     ]);
     // Nothing below awaits: lookup and admission happen in one turn, so two uploads of the
     // same image in flight at once cannot both miss and create two jobs.
@@ -52,7 +56,7 @@ export class UploadService {
       this.dedupe.reuse(existing, socketId, since);
       return { job: existing, deduplicated: true };
     }
-    const job = this.jobs.submit(file.bytes, preferredFormat, socketId);
+    const job = this.jobs.submit(file.bytes, preferredFormat, socketId, modelId);
     if (key !== undefined) this.dedupe.remember(key, job);
     return { job, deduplicated: false };
   }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ModelNotReadyError } from '../../inference/errors/model-not-ready.error';
+import { UnknownModelError } from '../../inference/errors/unknown-model.error';
 import {
   JobExpiredError,
   JobFailedError,
@@ -39,6 +40,7 @@ const DOMAIN_ERRORS: [ErrorClass, number, string][] = [
   [EmptyFilenameError, 400, 'empty_filename'],
   [MalformedUploadError, 400, 'malformed_upload'],
   [InvalidSocketIdError, 400, 'invalid_socket_id'],
+  [UnknownModelError, 400, 'unknown_model'],
   [InvalidImageError, 400, 'invalid_image'],
   [UploadTimeoutError, 408, 'request_timeout'],
   [UploadTooLargeError, 413, 'upload_too_large'],

@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 
 export interface DownloadSpec {
   url: string;
-  sha256: string;
+  /** Absent for a model not pinned yet: the file is kept and its digest returned. */
+  sha256?: string;
   /** Expected size, for progress and an early size check; optional for mirrors. */
   bytes?: number;
   target: string;
@@ -25,7 +26,7 @@ export type DownloadProgress = (received: number, total: number | undefined) => 
 export async function downloadVerified(
   spec: DownloadSpec,
   onProgress: DownloadProgress,
-): Promise<void> {
+): Promise<{ sha256: string; bytes: number }> {
   const logger = new Logger('ModelDownloader');
   const partial = `${spec.target}.${process.pid}.part`;
   const controller = new AbortController();
@@ -49,10 +50,11 @@ export async function downloadVerified(
     });
     await pipeline(body, createWriteStream(partial, { mode: 0o644 }));
     const digest = hash.digest('hex');
-    if (digest !== spec.sha256) {
+    if (spec.sha256 !== undefined && digest !== spec.sha256) {
       throw new Error(`sha256 mismatch: got ${digest}, expected ${spec.sha256}`);
     }
     await rename(partial, spec.target);
+    return { sha256: digest, bytes: received };
   } catch (error) {
     await rm(partial, { force: true });
     const reason = controller.signal.aborted

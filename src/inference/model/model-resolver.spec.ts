@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,5 +55,27 @@ describe('resolveModel', () => {
     expect((error as Error).message).toContain(join(models, MODEL_CATALOG[0].file));
     expect((error as Error).message).toContain(MODEL_CATALOG[0].url);
     expect(readdirSync(models)).toEqual([]);
+  });
+});
+
+describe('resolveModel: a catalog entry without a pinned digest', () => {
+  it('serves the file found in models/ and warns loudly with its sha256 and size', async () => {
+    const models = mkdtempSync(join(tmpdir(), 'resolver-spec-'));
+    const entry = MODEL_CATALOG.find((model) => model.id === 'midas-v21-384')!;
+    expect(entry.sha256).toBeUndefined();
+    writeFileSync(join(models, entry.file), 'large model bytes');
+    const sha = createHash('sha256').update('large model bytes').digest('hex');
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const config = AppConfig.fromEnv({ MODELS: entry.id, MODELS_DIR: models }).model;
+      const resolved = await resolveModel(config, () => undefined);
+      expect(resolved).toMatchObject({ name: entry.id, sha256: sha, source: 'models directory' });
+      const [message] = warn.mock.calls.map(([line]) => String(line));
+      expect(message).toMatch(/^UNVERIFIED MODEL: midas-v21-384 has no pinned sha256/);
+      expect(message).toContain(`17 bytes, sha256 ${sha}`);
+      expect(message).toContain(`MODEL_SHA256=${sha}`);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -1,42 +1,74 @@
 import sharp, { Color } from 'sharp';
+import { inputSizeFor, type SizePolicy } from '../model/model-catalog';
 import { decodeForModel, toInputTensor } from './preprocess';
 
-const contract = {
-  inputWidth: 2,
-  inputHeight: 1,
-  normalization: 'in-graph',
-  channelOrder: 'rgb',
-} as const;
+const two = { inputWidth: 2, inputHeight: 1 };
+const contract = { normalization: 'in-graph', channelOrder: 'rgb' } as const;
 
 describe('toInputTensor', () => {
   // Two pixels: (255, 0, 51) and (0, 102, 255).
   const rgb = new Uint8Array([255, 0, 51, 0, 102, 255]);
 
   it('builds planar NCHW RGB scaled to [0,1], without normalising again', () => {
-    expect(Array.from(toInputTensor(rgb, contract))).toEqual(
+    expect(Array.from(toInputTensor(rgb, two, contract))).toEqual(
       [1, 0, 0, 0.4, 0.2, 1].map((v) => Math.fround(v)),
     );
   });
 
   it('swaps to BGR when the model wants it', () => {
-    const tensor = toInputTensor(rgb, { ...contract, channelOrder: 'bgr' });
+    const tensor = toInputTensor(rgb, two, { ...contract, channelOrder: 'bgr' });
     expect(Array.from(tensor)).toEqual([0.2, 1, 0, 0.4, 1, 0].map((v) => Math.fround(v)));
   });
 
   it('applies ImageNet mean/std only for models that do not do it in-graph', () => {
-    const tensor = toInputTensor(rgb, { ...contract, normalization: 'imagenet' });
+    const tensor = toInputTensor(rgb, two, { ...contract, normalization: 'imagenet' });
     expect(tensor[0]).toBeCloseTo((1 - 0.485) / 0.229, 5);
     expect(tensor[1]).toBeCloseTo((0 - 0.485) / 0.229, 5);
     expect(tensor[5]).toBeCloseTo((1 - 0.406) / 0.225, 5);
   });
 
   it('refuses a buffer of the wrong size', () => {
-    expect(() => toInputTensor(new Uint8Array(5), contract)).toThrow(/Expected 6 RGB bytes/);
+    expect(() => toInputTensor(new Uint8Array(5), two, contract)).toThrow(/Expected 6 RGB bytes/);
+  });
+});
+
+describe('inputSizeFor', () => {
+  const depthAnything: SizePolicy = {
+    kind: 'keep-aspect',
+    lowerBound: 518,
+    multipleOf: 14,
+    maxSide: 2072,
+  };
+
+  it('gives a fixed policy its size whatever the photo', () => {
+    expect(inputSizeFor({ kind: 'fixed', width: 384, height: 384 }, 640, 480)).toEqual({
+      width: 384,
+      height: 384,
+    });
+  });
+
+  it.each([
+    [640, 480, 686, 518],
+    [480, 640, 518, 686],
+    [518, 518, 518, 518],
+    [4000, 3000, 686, 518],
+    [100, 50, 1036, 518],
+  ])('sizes %ix%i to %ix%i: both sides >= 518, multiples of 14, aspect kept', (w, h, ew, eh) => {
+    const size = inputSizeFor(depthAnything, w, h);
+    expect(size).toEqual({ width: ew, height: eh });
+    expect(Math.abs(size.width / size.height - w / h)).toBeLessThan(14 / 518);
+  });
+
+  it('caps the long side of a panorama, letting the short side drop below the bound', () => {
+    const size = inputSizeFor(depthAnything, 12_000, 500);
+    expect(size.width).toBe(2072);
+    expect(size.height % 14).toBe(0);
+    expect(size.height).toBeLessThan(518);
   });
 });
 
 describe('decodeForModel', () => {
-  const size = { inputWidth: 8, inputHeight: 8 };
+  const size: SizePolicy = { kind: 'fixed', width: 8, height: 8 };
   const solid = (channels: 3 | 4, background: Color) =>
     sharp({ create: { width: 12, height: 6, channels, background } });
 
@@ -45,6 +77,14 @@ describe('decodeForModel', () => {
     const { rgb, width, height } = await decodeForModel(png, size, 1e6);
     expect([width, height, rgb.length]).toEqual([12, 6, 8 * 8 * 3]);
     expect(new Set(rgb)).toEqual(new Set([255]));
+  });
+
+  it('resizes to the size its policy gives the photo, keeping the aspect ratio', async () => {
+    const png = await solid(3, '#336699').png().toBuffer();
+    const policy: SizePolicy = { kind: 'keep-aspect', lowerBound: 14, multipleOf: 7, maxSide: 70 };
+    const decoded = await decodeForModel(png, policy, 1e6);
+    expect([decoded.inputWidth, decoded.inputHeight]).toEqual([28, 14]);
+    expect(decoded.rgb.length).toBe(28 * 14 * 3);
   });
 
   it('converts greyscale, 16-bit and CMYK input to 8-bit sRGB', async () => {

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { ModelContract } from '../model/model-catalog';
+import { inputSizeFor, type ModelContract, type SizePolicy } from '../model/model-catalog';
 
 /** ImageNet statistics, used only for models whose graph does not normalise itself. */
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -8,6 +8,9 @@ const IMAGENET_STD = [0.229, 0.224, 0.225];
 export interface DecodedInput {
   /** Packed 8-bit RGB at the model's input size. */
   rgb: Uint8Array;
+  /** The input size the size policy gave for this photo. */
+  inputWidth: number;
+  inputHeight: number;
   /** Size of the upright original (after EXIF orientation), for upsampling the depth back. */
   width: number;
   height: number;
@@ -16,12 +19,12 @@ export interface DecodedInput {
 /**
  * Decodes any accepted image into 8-bit sRGB at the model's input size:
  * EXIF orientation applied, alpha flattened onto white, grey/CMYK/16-bit
- * converted. The resize is a plain one (aspect ratio not kept), as the
- * MiDaS small model expects.
+ * converted. The size comes from the model's policy: a plain resize (aspect
+ * ratio not kept) for MiDaS, an aspect-keeping one for Depth Anything.
  */
 export async function decodeForModel(
   bytes: Uint8Array,
-  contract: Pick<ModelContract, 'inputWidth' | 'inputHeight'>,
+  policy: SizePolicy,
   maxInputPixels: number,
 ): Promise<DecodedInput> {
   const image = sharp(bytes, {
@@ -30,15 +33,17 @@ export async function decodeForModel(
     pages: 1,
   });
   const meta = await image.metadata();
+  const { width, height } = meta.autoOrient;
+  const input = inputSizeFor(policy, width, height);
   const { data } = await image
     .autoOrient()
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
-    .resize(contract.inputWidth, contract.inputHeight, { fit: 'fill', kernel: 'cubic' })
+    .resize(input.width, input.height, { fit: 'fill', kernel: 'cubic' })
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  return { rgb: data, width: meta.autoOrient.width, height: meta.autoOrient.height };
+  return { rgb: data, width, height, inputWidth: input.width, inputHeight: input.height };
 }
 
 /**
@@ -58,9 +63,10 @@ function failOnFor(bytes: Uint8Array): 'warning' | 'error' {
  */
 export function toInputTensor(
   rgb: Uint8Array,
-  contract: Pick<ModelContract, 'inputWidth' | 'inputHeight' | 'normalization' | 'channelOrder'>,
+  size: { inputWidth: number; inputHeight: number },
+  contract: Pick<ModelContract, 'normalization' | 'channelOrder'>,
 ): Float32Array {
-  const plane = contract.inputWidth * contract.inputHeight;
+  const plane = size.inputWidth * size.inputHeight;
   if (rgb.length !== plane * 3) {
     throw new Error(`Expected ${plane * 3} RGB bytes, got ${rgb.length}.`);
   }

@@ -4,6 +4,8 @@ import type { FailureReason, JobStatus, JobTimings } from '../../results/job.typ
 export interface JobStatusDto {
   id: string;
   status: JobStatus;
+  /** Catalog id of the model the job runs on. */
+  model?: string;
   /** 1 = next to start; present only while queued. */
   queuePosition?: number;
   createdAt: string;

@@ -11,6 +11,7 @@ export function toJobStatusDto(job: Job, queuePosition?: number): JobStatusDto {
   return {
     id: job.id,
     status: job.status,
+    model: job.model,
     queuePosition,
     createdAt: new Date(job.createdAt).toISOString(),
     startedAt: iso(job.startedAt),
