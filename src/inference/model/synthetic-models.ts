@@ -39,20 +39,24 @@ export function buildSyntheticDepthModel(opts: SyntheticModelOptions = {}): Uint
 /**
  * A 1x1 conv whose output is exactly weights . (r, g, b) of each input pixel.
  * With [1, 0, 0] the "depth" is the red channel, which lets tests check
- * channel order, [0,1] scaling, orientation and upsampling end to end.
+ * channel order, [0,1] scaling, orientation and upsampling end to end. Its
+ * output has the input's size, so it also shows what size was fed; a size of
+ * 'dynamic' takes any H and W, as Depth Anything's export does.
  */
 export function buildChannelProbeModel(
   weights: [number, number, number],
-  size = { width: 256, height: 256 },
+  size: { width: number; height: number } | 'dynamic' = { width: 256, height: 256 },
+  names = { input: 'image', output: 'inverse_depth' },
 ): Uint8Array {
   const g = new OnnxGraphBuilder();
-  const x = g.conv('image', 3, 1, 1, { weights });
+  const x = g.conv(names.input, 3, 1, 1, { weights });
   g.node('Squeeze', [x], [ints('axes', [1])]);
+  const [height, width] = size === 'dynamic' ? ['height', 'width'] : [size.height, size.width];
   return g.build({
-    input: 'image',
-    inputShape: [1, 3, size.height, size.width],
-    output: 'inverse_depth',
-    outputShape: [1, size.height, size.width],
+    input: names.input,
+    inputShape: [1, 3, height, width],
+    output: names.output,
+    outputShape: [1, height, width],
     opset: OPSET,
     docString: `channel probe model: depth = ${weights.join(',')} . rgb`,
   });
@@ -66,6 +70,17 @@ export const SYNTHETIC_MODELS: Record<string, () => Uint8Array> = {
   'synthetic-slow.onnx': () => buildSyntheticDepthModel({ hidden: 64, layers: 12 }),
   // depth = red channel, so the heatmap is predictable from the input.
   'synthetic-red.onnx': () => buildChannelProbeModel([1, 0, 0]),
+  // depth = r + g + b as fed: shows the input size and normalisation the worker used.
+  // midas-v21-384's contract: a static 384x384 input.
+  'synthetic-probe-384.onnx': () => buildChannelProbeModel([1, 1, 1], { width: 384, height: 384 }),
+  // depth-anything-v2-small's contract: any H and W, the onnx-community export's names.
+  'synthetic-probe-dynamic.onnx': () =>
+    buildChannelProbeModel([1, 1, 1], 'dynamic', {
+      input: 'pixel_values',
+      output: 'predicted_depth',
+    }),
+  // Loads and runs, but answers 0 everywhere: must fail the readiness self-check.
+  'synthetic-constant.onnx': () => buildChannelProbeModel([0, 0, 0]),
 };
 
 /** Writes every synthetic model into dir; returns the paths written. */
