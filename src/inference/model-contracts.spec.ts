@@ -121,7 +121,7 @@ describe.each(ENTRIES)('catalog contract of $id (generated model, real worker)',
 
 describe('the readiness self-check', () => {
   it('fails a model whose output is constant, naming the check', async () => {
-    const pool = poolFor('midas-v21-small-256', model('constant'));
+    const pool = poolFor('midas-v21-384', model('constant'));
     try {
       await pool.warmUp();
       const check = await pool.selfCheck();

@@ -80,7 +80,7 @@ export const SYNTHETIC_MODELS: Record<string, () => Uint8Array> = {
       output: 'predicted_depth',
     }),
   // Loads and runs, but answers 0 everywhere: must fail the readiness self-check.
-  'synthetic-constant.onnx': () => buildChannelProbeModel([0, 0, 0]),
+  'synthetic-constant.onnx': () => buildChannelProbeModel([0, 0, 0], { width: 384, height: 384 }),
 };
 
 /** Writes every synthetic model into dir; returns the paths written. */
