@@ -192,6 +192,27 @@ describe('several models: MODELS, model= and GET /api/v1/models', () => {
     expect((await waitFinished(t, id)).model).toBe(DEPTH_ANYTHING);
   });
 
+  it('also takes the model from a "model" text field, refusing one that contradicts the query', async () => {
+    const field = (url: string, value: string) =>
+      t.http().post(url).field('model', value).attach('file', photo('chelsea_cat_small.jpg'));
+    const { id } = (await field('/api/v1/depth', DEPTH_ANYTHING).expect(202)).body as {
+      id: string;
+    };
+    expect((await waitFinished(t, id)).model).toBe(DEPTH_ANYTHING);
+    const unknown = await field('/api/v1/depth', 'midas-huge').expect(400);
+    expect(unknown.body).toMatchObject({
+      code: 'unknown_model',
+      error: expect.stringContaining(AVAILABLE),
+    });
+    const notReady = await field('/api/v1/depth', LARGE).expect(503);
+    expect(notReady.body.code).toBe('model_not_ready');
+    const twice = await field(`/api/v1/depth?model=${DEFAULT}`, DEPTH_ANYTHING).expect(400);
+    expect(twice.body).toMatchObject({
+      code: 'malformed_upload',
+      error: expect.stringMatching(/named twice/),
+    });
+  });
+
   it.each([
     ['/api/v1/depth?model=midas-huge', 'midas-huge'],
     ['/upload?model=midas-huge', 'midas-huge'],

@@ -6,7 +6,7 @@ import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import { ShuttingDownError } from '../jobs/errors/job.errors';
 import { JobsService } from '../jobs/jobs.service';
 import type { Job } from '../results/job.entity';
-import { InvalidSocketIdError } from './errors/upload.errors';
+import { InvalidSocketIdError, MalformedUploadError } from './errors/upload.errors';
 import { probeImage } from './image-probe';
 import type { UploadedFile } from './multipart/read-single-file';
 
@@ -32,7 +32,8 @@ export class UploadService {
    * Checks the image cheaply and hashes it, then hands out the job of an
    * identical earlier upload, or admits it as a new job (or refuses it when
    * the queue is full). A socket id, when given, is subscribed to the job
-   * before its first event, so the uploader cannot miss one.
+   * before its first event, so the uploader cannot miss one. The model is the
+   * query's `model=` or the body's "model" field (the default when neither).
    */
   async accept(
     file: UploadedFile,
@@ -41,7 +42,12 @@ export class UploadService {
     model?: string,
   ): Promise<Acceptance> {
     if (socketId !== undefined && !SOCKET_ID.test(socketId)) throw new InvalidSocketIdError();
-    const modelId = this.inference.selectModel(model);
+    if (model !== undefined && file.model !== undefined && file.model !== model) {
+      throw new MalformedUploadError(
+        'The model is named twice, differently: in the query and in the "model" field.',
+      );
+    }
+    const modelId = this.inference.selectModel(model ?? file.model);
     const since = performance.now();
     const { maxInputPixels, maxSide } = this.config;
     const [, key] = await Promise.all([

@@ -14,6 +14,8 @@ export interface UploadedFile {
   filename: string;
   /** Owns its ArrayBuffer, so it can be transferred to a worker thread. */
   bytes: Uint8Array;
+  /** The optional "model" text field, for clients that cannot set a query parameter. */
+  model?: string;
 }
 
 export interface SingleFileLimits {
@@ -26,7 +28,7 @@ export interface SingleFileLimits {
 /**
  * Reads exactly one file part from a multipart body into memory, stopping
  * at the byte limit instead of buffering the rest. Other file parts and
- * repeated file fields are rejected; ordinary text fields are ignored.
+ * repeated file fields are rejected; text fields other than "model" are ignored.
  */
 export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<UploadedFile> {
   return new Promise((resolve, reject) => {
@@ -50,6 +52,7 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
     let failure: Error | undefined;
     let emptyName = false;
     let fileParts = 0;
+    let model: string | undefined;
     const fail = (error: Error) => {
       if (failure) return;
       failure = error;
@@ -103,6 +106,9 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
         file = { filename: info.filename ?? '', bytes };
       });
     });
+    parser.on('field', (name, value) => {
+      if (name === 'model') model = value;
+    });
     parser.on('filesLimit', () =>
       fail(new MalformedUploadError(`Send exactly one file in "${limits.field}".`)),
     );
@@ -120,7 +126,7 @@ export function readSingleFile(req: Request, limits: SingleFileLimits): Promise<
       settle();
       if (emptyName) return reject(new EmptyFilenameError());
       if (!file) return reject(new NoFileError());
-      resolve(file);
+      resolve(model === undefined ? file : { ...file, model });
     });
     // A client that disconnects mid-body must not leave this promise, and its chunks, pending.
     req.once('close', () => {
