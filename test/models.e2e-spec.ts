@@ -116,7 +116,7 @@ describe('several models: MODELS, model= and GET /api/v1/models', () => {
     expect(large.io).toBeUndefined();
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /^Model midas-v21-384 could not be loaded; the service stays up without it\. .*non-constant check failed/,
+        /^The model could not be loaded; midas-v21-384 is unavailable and the service stays up\. .*non-constant check failed/,
       ),
     );
     // Readiness follows the default model, and reports every model.
@@ -230,5 +230,51 @@ describe('several models: MODELS, model= and GET /api/v1/models', () => {
     // No multipart body at all: a refusal by the body parser would be 400 malformed_upload.
     const res = await t.http().post('/api/v1/depth?model=midas-huge').expect(400);
     expect(res.body.code).toBe('unknown_model');
+  });
+});
+
+describe('one model loaded (the default configuration)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+    await waitReady(t);
+  });
+  afterAll(() => t.close());
+
+  it('lists the catalog entries it does not load as not loaded', async () => {
+    const list = (await t.http().get('/api/v1/models').expect(200)).body as ModelInfoDto[];
+    expect(
+      list.map(({ id, default: isDefault, loaded, ready, phase }) => ({
+        id,
+        isDefault,
+        loaded,
+        ready,
+        phase,
+      })),
+    ).toEqual([
+      { id: DEFAULT, isDefault: true, loaded: true, ready: true, phase: 'ready' },
+      { id: LARGE, isDefault: false, loaded: false, ready: false, phase: 'not-loaded' },
+      { id: DEPTH_ANYTHING, isDefault: false, loaded: false, ready: false, phase: 'not-loaded' },
+    ]);
+    expect(list[0].source).toBe('MODEL_PATH');
+    expect(list[2].contract.input).toEqual({
+      kind: 'keep-aspect',
+      lowerBound: 518,
+      multipleOf: 14,
+      maxSide: 2072,
+    });
+  });
+
+  it('refuses a catalog model that is not loaded with 400, listing the one that is', async () => {
+    const res = await t
+      .http()
+      .post(`/api/v1/depth?model=${DEPTH_ANYTHING}`)
+      .attach('file', photo('chelsea_cat_small.jpg'))
+      .expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      code: 'unknown_model',
+      error: `Unknown model "${DEPTH_ANYTHING}". Available models: ${DEFAULT}.`,
+    });
   });
 });

@@ -20,7 +20,11 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
   private readonly slots: ReadonlyMap<string, ModelSlot>;
 
   constructor(private readonly config: AppConfig) {
-    this.slots = new Map(config.models.map((model) => [model.id, new ModelSlot(model, config)]));
+    // Readiness is logged here, where operators have always found it.
+    const announce = (line: string) => this.logger.log(line);
+    this.slots = new Map(
+      config.models.map((model) => [model.id, new ModelSlot(model, config, announce)]),
+    );
   }
 
   /** Not awaited: the HTTP server answers liveness while the models download or load. */

@@ -33,6 +33,8 @@ export class ModelSlot {
   constructor(
     readonly config: ModelConfig,
     private readonly app: AppConfig,
+    /** Told, as a log sentence, each time the model becomes ready. */
+    private readonly announceReady: (line: string) => void,
   ) {}
 
   get id(): string {
@@ -104,11 +106,13 @@ export class ModelSlot {
       }
       this.current = { phase: 'ready', detail: 'Ready.', model, io };
       this.failures = 0;
-      this.logger.log(
-        `Model ${id} ready in ${Date.now() - started} ms: ${workers} workers x ${intraOpThreads} ` +
-          `intra-op threads (${this.app.soloIntraOpThreads} for a job running alone), input ` +
-          `"${io.inputName}" ${io.inputWidth ?? 'W'}x${io.inputHeight ?? 'H'}, output "${io.outputName}"; ` +
-          `self-check passed in ${Math.round(check.ms)} ms at ${check.inputWidth}x${check.inputHeight}.`,
+      const ms = Date.now() - started;
+      this.announceReady(
+        `Inference ready in ${ms} ms for model ${id}: ${workers} workers x ${intraOpThreads} ` +
+          `intra-op threads (${this.app.soloIntraOpThreads} for a job running alone), ` +
+          `input "${io.inputName}" ${io.inputWidth ?? 'W'}x${io.inputHeight ?? 'H'}, ` +
+          `output "${io.outputName}"; self-check passed in ${Math.round(check.ms)} ms ` +
+          `at ${check.inputWidth}x${check.inputHeight}.`,
       );
     } catch (error) {
       const { model } = this.current;
@@ -137,7 +141,7 @@ export class ModelSlot {
       detail: `${detail} Retrying in ${delay} s.`,
     };
     this.logger.error(
-      `Model ${this.config.id} could not be loaded; the service stays up without it. ${detail}`,
+      `The model could not be loaded; ${this.config.id} is unavailable and the service stays up. ${detail}`,
     );
     this.retry = setTimeout(() => void this.start(), delay * 1000);
     this.retry.unref();

@@ -6,10 +6,10 @@ export interface ModelInfoDto {
   id: string;
   /** The model a request without `model=` gets; readiness follows it. */
   default: boolean;
-  /** Every listed model is loaded (MODELS); ready says whether it takes jobs now. */
-  loaded: true;
+  /** In MODELS, so requests may choose it; ready says whether it takes jobs now. */
+  loaded: boolean;
   ready: boolean;
-  phase: ModelPhase;
+  phase: ModelPhase | 'not-loaded';
   detail: string;
   /** Digest of the file being served, once found. */
   sha256?: string;
