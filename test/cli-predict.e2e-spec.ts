@@ -84,6 +84,23 @@ describe('depthserve predict (e2e)', () => {
     expect(noOut.stderr).toMatch(/--out DIR is required/);
   });
 
+  it('runs the model --model names, resolved as the service resolves it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'depthserve-cli-out-'));
+    const env = { MODEL_PATHS: `depth-anything-v2-small=${model('probe-dynamic')}` };
+    const args = ['predict', photo(PHOTOS[0]), '--out', out, '--model', 'depth-anything-v2-small'];
+    const run = await cli(args, env);
+    expect(run.code).toBe(0);
+    const byDefault = mkdtempSync(join(tmpdir(), 'depthserve-cli-out-'));
+    expect((await cli(['predict', photo(PHOTOS[0]), '--out', byDefault])).code).toBe(0);
+    const name = 'chelsea_cat_small.png';
+    // The red-channel probe and the all-channel probe see the same photo differently.
+    expect(readFileSync(join(out, name)).equals(readFileSync(join(byDefault, name)))).toBe(false);
+
+    const unknown = await cli(['predict', photo(PHOTOS[0]), '--out', out, '--model', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/"nope", not in the catalog \(known: midas-v21-small-256/);
+  });
+
   describe('against the service', () => {
     let app: TestApp;
 

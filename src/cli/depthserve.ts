@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // Progress and the summary are the output; the pool's per-thread lines are noise here.
   Logger.overrideLogger(['warn', 'error', 'fatal']);
-  const config = AppConfig.fromEnv(process.env);
+  const config = configFor(options.model);
   const summary = await predict(options, config);
   const failed = summary.failures.length;
   console.log(
@@ -32,6 +32,32 @@ async function main(argv: string[]): Promise<number> {
   for (const failure of summary.failures)
     console.log(`  failed: ${failure.path}: ${failure.message}`);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * The service's configuration; with --model, that model alone, so that its
+ * MODEL_PATHS entry and the catalog download apply to it. MODEL_PATH, which
+ * names the default model's file, is kept only when --model is that model.
+ */
+function configFor(model: string | undefined): AppConfig {
+  const env = process.env;
+  if (model === undefined) return AppConfig.fromEnv(env);
+  const defaultId = (() => {
+    try {
+      return AppConfig.fromEnv(env).model.id;
+    } catch {
+      return undefined;
+    }
+  })();
+  const paths = (env.MODEL_PATHS ?? '').split(',').filter((entry) => entry.startsWith(`${model}=`));
+  return AppConfig.fromEnv({
+    ...env,
+    MODELS: model,
+    MODEL_NAME: undefined,
+    MODEL_DEFAULT: undefined,
+    MODEL_PATHS: paths.length > 0 ? paths.join(',') : undefined,
+    MODEL_PATH: model === defaultId ? env.MODEL_PATH : undefined,
+  });
 }
 
 main(process.argv.slice(2)).then(

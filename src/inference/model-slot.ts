@@ -1,8 +1,8 @@
-import { availableParallelism } from 'node:os';
 import { Logger } from '@nestjs/common';
 import type { AppConfig, ModelConfig } from '../config/app-config';
 import type { ModelIo } from './inference.types';
 import { resolveModel, ResolvedModel } from './model/model-resolver';
+import { workerConfigFor } from './worker-config';
 import { WorkerPool } from './worker-pool';
 
 export type ModelPhase = 'resolving' | 'downloading' | 'loading' | 'ready' | 'failed';
@@ -84,17 +84,7 @@ export class ModelSlot {
       this.logger.log(
         `Using model ${id} (${model.name}) from ${model.source}: ${model.path} (sha256 ${model.sha256}).`,
       );
-      this.pool = new WorkerPool(workers, {
-        modelId: id,
-        modelPath: model.path,
-        intraOpThreads,
-        soloThreads: this.app.soloIntraOpThreads,
-        nice: this.app.workerNice,
-        spinning: workers * intraOpThreads <= availableParallelism(),
-        contract: this.config.contract,
-        maxInputPixels: this.app.maxInputPixels,
-        faultInjection: this.app.faultInjection,
-      });
+      this.pool = new WorkerPool(workers, workerConfigFor(this.app, this.config, model.path));
       const io = await this.pool.warmUp();
       const check = await this.pool.selfCheck();
       if (check.problem) {

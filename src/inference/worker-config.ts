@@ -1,22 +1,24 @@
 import { availableParallelism } from 'node:os';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig, ModelConfig } from '../config/app-config';
 import type { WorkerConfig } from './inference.types';
 
-/** What every worker thread is started with, for the service's pool and the CLI's alike. */
+/** What every worker thread of one model's pool starts with, in the service and the CLI alike. */
 export function workerConfigFor(
-  config: AppConfig,
+  app: AppConfig,
+  model: ModelConfig,
   modelPath: string,
 ): WorkerConfig & { faultInjection: boolean } {
-  const { workers, intraOpThreads } = config;
+  const { workers, intraOpThreads } = app;
   return {
+    modelId: model.id,
     modelPath,
     intraOpThreads,
-    soloThreads: config.soloIntraOpThreads,
-    nice: config.workerNice,
+    soloThreads: app.soloIntraOpThreads,
+    nice: app.workerNice,
     // Spinning idle threads only pays when the pool leaves them a core each.
     spinning: workers * intraOpThreads <= availableParallelism(),
-    contract: config.model.contract,
-    maxInputPixels: config.maxInputPixels,
-    faultInjection: config.faultInjection,
+    contract: model.contract,
+    maxInputPixels: app.maxInputPixels,
+    faultInjection: app.faultInjection,
   };
 }

@@ -32,13 +32,14 @@ export async function predict(options: PredictOptions, config: AppConfig): Promi
   const logger = new Logger('Predict');
   const { files, missing } = await listInputs(options.inputs);
   const failures = missing.map((path) => ({ path, message: 'no such file or folder' }));
-  const model = await resolveModel(
-    { ...config.model, id: options.model ?? config.model.id },
-    (phase, detail) => logger.log(`Model ${phase}: ${detail}.`),
+  const entry = config.models.find(({ id }) => id === (options.model ?? config.model.id));
+  if (!entry) throw new Error(`Model ${options.model} is not configured.`);
+  const model = await resolveModel(entry, (phase, detail) =>
+    logger.log(`Model ${phase}: ${detail}.`),
   );
   logger.log(`Using ${model.name} (${model.source}) on ${config.workers} workers.`);
   await mkdir(options.out, { recursive: true });
-  const pool = new WorkerPool(config.workers, workerConfigFor(config, model.path));
+  const pool = new WorkerPool(config.workers, workerConfigFor(config, entry, model.path));
   const started = Date.now();
   const progress = new ProgressBar(files.length);
   const names = new OutputNames(options.out, EXTENSIONS[options.format]);
