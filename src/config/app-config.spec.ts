@@ -152,6 +152,17 @@ describe('AppConfig.fromEnv', () => {
       AppConfig.fromEnv({ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '4000' }),
     ).toThrow(/HEADERS_TIMEOUT_MS \(5000\) must not exceed REQUEST_TIMEOUT_MS/);
   });
+
+  it('waits for a sync job JOB_TIMEOUT_MS plus 30 s of queueing unless SYNC_TIMEOUT_MS says', () => {
+    expect(AppConfig.fromEnv({}).syncTimeoutMs).toBe(60_000);
+    expect(AppConfig.fromEnv({ JOB_TIMEOUT_MS: '5000' }).syncTimeoutMs).toBe(35_000);
+    expect(AppConfig.fromEnv({ SYNC_TIMEOUT_MS: '2500' }).syncTimeoutMs).toBe(2500);
+    for (const bad of ['0', '99', 'soon', '3600001']) {
+      expect(() => AppConfig.fromEnv({ SYNC_TIMEOUT_MS: bad })).toThrow(
+        `SYNC_TIMEOUT_MS="${bad}" must be a whole number from 100 to 3600000.`,
+      );
+    }
+  });
 });
 
 describe('AppConfig.fromEnv: several models', () => {

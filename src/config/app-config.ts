@@ -31,6 +31,8 @@ export class AppConfig {
   readonly workerNice!: number;
   readonly queueMax!: number;
   readonly jobTimeoutMs!: number;
+  /** How long POST /api/v1/depth/sync waits for its job before answering 504 with the job's id. */
+  readonly syncTimeoutMs!: number;
   readonly resultTtlSeconds!: number;
   readonly resultsDir!: string;
   readonly maxUploadBytes!: number;
@@ -75,6 +77,7 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..');
 function parse(env: EnvReader, cores: number): AppConfig {
   const { models, model } = parseModels(env, PROJECT_ROOT);
   const { workers, intraOpThreads } = threadSplit(env, cores);
+  const jobTimeoutMs = env.int('JOB_TIMEOUT_MS', 30_000, 100);
 
   const config: AppConfig = {
     host: env.string('HOST', '0.0.0.0'),
@@ -86,7 +89,8 @@ function parse(env: EnvReader, cores: number): AppConfig {
     soloIntraOpThreads: Math.max(intraOpThreads, env.int('SOLO_INTRA_OP_THREADS', cores, 1, 256)),
     workerNice: env.int('WORKER_NICE', 10, 0, 19),
     queueMax: env.int('QUEUE_MAX', 32, 1, 100_000),
-    jobTimeoutMs: env.int('JOB_TIMEOUT_MS', 30_000, 100),
+    jobTimeoutMs,
+    syncTimeoutMs: syncTimeout(env, jobTimeoutMs),
     resultTtlSeconds: env.int('RESULT_TTL_SECONDS', 3600, 1),
     resultsDir: resolve(env.string('RESULTS_DIR', join(tmpdir(), 'depthserve-results'))),
     maxUploadBytes: env.int('MAX_UPLOAD_BYTES', 20 * 1024 * 1024, 1024),
@@ -137,6 +141,15 @@ function serverTimeouts(env: EnvReader) {
     );
   }
   return { headersTimeoutMs, requestTimeoutMs };
+}
+
+/**
+ * A sync request waits for the queue and then the run, which alone may take up
+ * to JOB_TIMEOUT_MS; the default leaves 30 s of queueing on top, so a job that
+ * is allowed to finish is not answered 504 merely for having run its course.
+ */
+function syncTimeout(env: EnvReader, jobTimeoutMs: number): number {
+  return env.int('SYNC_TIMEOUT_MS', jobTimeoutMs + 30_000, 100, 3_600_000);
 }
 
 /** A test-only hook that can crash workers on request must never be reachable in production. */

@@ -21,6 +21,7 @@ import {
   InvalidImageError,
   UnsupportedImageError,
 } from '../../upload/errors/image.errors';
+import { SyncTimeoutError } from '../../upload/errors/sync.errors';
 import {
   EmptyFilenameError,
   InvalidSocketIdError,
@@ -87,6 +88,18 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const statusCode = exception.reason === 'invalid_image' ? 422 : 500;
       const error = redactPaths(exception.message);
       return { statusCode, code: 'job_failed', reason: exception.reason, error };
+    }
+    if (exception instanceof SyncTimeoutError) {
+      const { id, status, statusUrl, resultUrl, message } = exception;
+      return {
+        statusCode: 504,
+        code: 'sync_timeout',
+        error: message,
+        id,
+        status,
+        statusUrl,
+        resultUrl,
+      };
     }
     const known = DOMAIN_ERRORS.find(([type]) => exception instanceof type);
     if (known) {

@@ -1,0 +1,52 @@
+import { Injectable, Logger, StreamableFile } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { JobWaiter } from '../jobs/job-waiter';
+import { JobsService } from '../jobs/jobs.service';
+import type { Job } from '../results/job.entity';
+import type { SyncOutput } from './dto/sync.dto';
+import { SyncTimeoutError } from './errors/sync.errors';
+import { renderFinishedJob } from './sync-render';
+
+/** Holds a sync upload's request open until its job is done or failed, within SYNC_TIMEOUT_MS. */
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger(SyncService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jobs: JobsService,
+    private readonly waiter: JobWaiter,
+  ) {}
+
+  /**
+   * The rendered result of an accepted job, its failure as the result route
+   * gives it, or a 504 naming the job once the wait is over. Neither a timeout
+   * nor a client that leaves (`clientGone`) touches the job: it runs to its
+   * end and its result can be fetched later. Undefined means nobody is left
+   * to answer.
+   */
+  async result(
+    job: Job,
+    output: SyncOutput,
+    clientGone: AbortSignal,
+  ): Promise<StreamableFile | undefined> {
+    const timeoutMs = this.config.syncTimeoutMs;
+    const since = performance.now();
+    const outcome = await this.waiter.until(job, timeoutMs, clientGone);
+    const waitedMs = Math.round(performance.now() - since);
+    if (outcome === 'aborted') {
+      this.logger.log(
+        `Sync client left after waiting ${waitedMs} ms for job ${job.id} (${job.status}); the job runs on.`,
+      );
+      return undefined;
+    }
+    if (outcome === 'timeout') {
+      this.logger.warn(
+        `Sync wait for job ${job.id} timed out after ${waitedMs} ms (${job.status}); the job runs on.`,
+      );
+      throw new SyncTimeoutError(job.id, job.status, timeoutMs);
+    }
+    this.logger.log(`Sync request got job ${job.id} (${job.status}) after waiting ${waitedMs} ms.`);
+    return renderFinishedJob(this.jobs, job, output);
+  }
+}
