@@ -175,7 +175,14 @@ describe('sync admission and disconnects (slow model, one worker, room for two j
   let events: JobEvents;
 
   beforeAll(async () => {
-    t = await startApp({ MODEL_PATH: model('slow'), WORKERS: '1', QUEUE_MAX: '2' });
+    t = await startApp({
+      MODEL_PATH: model('slow'),
+      WORKERS: '1',
+      QUEUE_MAX: '2',
+      // Far shorter than the waits below: Node's limit covers receiving a request, not answering it.
+      REQUEST_TIMEOUT_MS: '600',
+      HEADERS_TIMEOUT_MS: '300',
+    });
     jobs = t.app.get(JobsService);
     events = t.app.get(JobEvents);
     await waitReady(t);
@@ -201,6 +208,15 @@ describe('sync admission and disconnects (slow model, one worker, room for two j
     expect(jobs.depth).toBe(2);
     for (const id of busy) expect((await waitFinished(t, id)).status).toBe('done');
     await sync(t, read(CAT)).expect(200).expect('Content-Type', 'image/png');
+  });
+
+  it('keeps waiting past REQUEST_TIMEOUT_MS once the upload has been received', async () => {
+    await upload();
+    const started = performance.now();
+    await sync(t, read(CAT)).expect(200).expect('Content-Type', 'image/png');
+    // Two slow-model jobs in a row: the request was open well past the 600 ms limit.
+    expect(performance.now() - started).toBeGreaterThan(t.config.requestTimeoutMs);
+    expect(jobs.depth).toBe(0);
   });
 
   it('lets the job finish when the client leaves while waiting, and keeps no listener', async () => {
