@@ -1,17 +1,7 @@
+import { JOB_OUTPUT as OUTPUT, STAGE_TIMINGS as STAGES } from '../../test/fixtures/job-output';
 import { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
 import { JobWaiter } from './job-waiter';
-
-const STAGES = { decodeMs: 1, inferenceMs: 2, postprocessMs: 3 };
-const OUTPUT = {
-  format: 'png' as const,
-  width: 4,
-  height: 3,
-  depthWidth: 4,
-  depthHeight: 3,
-  depthMin: 0,
-  depthMax: 1,
-};
 
 describe('JobWaiter', () => {
   let events: JobEvents;

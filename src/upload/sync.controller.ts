@@ -14,6 +14,7 @@ import type { ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { colormapPipe, formatPipe } from '../jobs/dto/result-query';
+import { modelQuery } from '../jobs/model-query';
 import { JOB_ID_HEADER } from './dto/sync.dto';
 import { DEDUPE_HEADER } from './dto/upload-accepted.dto';
 import type { UploadedFile } from './multipart/read-single-file';
@@ -40,9 +41,15 @@ export class SyncController {
     @Query('format', formatPipe) format: HeatmapFormat,
     @Query('colormap', colormapPipe) colormap: ColormapName,
     @Res({ passthrough: true }) res: Response,
+    @Query('model') model?: unknown,
   ): Promise<StreamableFile | undefined> {
     // The worker encodes the format asked for, so the answer needs no second encoding.
-    const { job, deduplicated } = await this.uploads.accept(file, format);
+    const { job, deduplicated } = await this.uploads.accept(
+      file,
+      format,
+      undefined,
+      modelQuery(model),
+    );
     res.setHeader(JOB_ID_HEADER, job.id);
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
     return this.sync.result(job, { format, colormap }, closedBeforeAnswer(res));
