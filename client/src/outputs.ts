@@ -7,12 +7,27 @@ import type { OutputsDto } from './contract';
  */
 const FALLBACK: OutputsDto = {
   formats: [
-    { id: 'png', mediaType: 'image/png', extension: 'png', label: 'PNG', colormap: false },
-    { id: 'jpeg', mediaType: 'image/jpeg', extension: 'jpg', label: 'JPEG', colormap: false },
+    {
+      id: 'png',
+      mediaType: 'image/png',
+      extension: 'png',
+      label: 'PNG',
+      colormap: false,
+      params: [],
+    },
+    {
+      id: 'jpeg',
+      mediaType: 'image/jpeg',
+      extension: 'jpg',
+      label: 'JPEG',
+      colormap: false,
+      params: [],
+    },
   ],
   defaultFormat: 'png',
   colormaps: [],
   defaultColormap: 'inferno',
+  meaning: 'relative inverse depth: larger = nearer, no unit',
 };
 
 export interface Outputs {

@@ -3,8 +3,9 @@
  * Nest types: everything here crosses a structured-clone boundary.
  */
 import type { ModelContract, UpsamplingKernel } from './model/model-catalog';
-import type { ColormapName } from './pipeline/render-options';
 import type { DepthRange, HeatmapFormat, HeatmapSize } from './pipeline/postprocess';
+import type { UpsampleKernel } from './pipeline/render-options';
+import type { RenderSpec } from './pipeline/render-spec';
 
 export interface WorkerConfig {
   /** Catalog id of the one model this pool's threads load. */
@@ -47,11 +48,16 @@ export type WorkerTask =
 /** Another rendering of a finished job's stored depth, off the main thread. */
 export interface RenderTask {
   kind: 'render';
+  /** Model-sized raw depth, as stored with the job. */
   depth: Float32Array;
-  range: DepthRange;
   size: HeatmapSize;
-  colormap: ColormapName;
-  format: HeatmapFormat;
+  kernel: UpsampleKernel;
+  /** The job's depthMin/depthMax: min-max of the photo-sized depth. */
+  range: DepthRange;
+  /** A normalised spec of any format but json. */
+  spec: RenderSpec;
+  /** The upload's bytes, sent only for renderings that show the photo. */
+  original?: Uint8Array;
 }
 
 export interface RenderResult {
@@ -86,6 +92,7 @@ export interface DepthResult {
   depth: Float32Array;
   depthWidth: number;
   depthHeight: number;
+  /** Min-max of the depth at the photo's size, which the heatmap is normalised by. */
   depthMin: number;
   depthMax: number;
   /** The kernel the model declares for bringing depth back to the photo's size. */

@@ -22,8 +22,9 @@ import type {
 } from './inference.types';
 import type { SizePolicy } from './model/model-catalog';
 import { checkDepthOutput, goldenImage } from './model/self-check';
-import { COLORMAPS, INFERNO } from './pipeline/colormap';
-import { depthRange, renderHeatmap } from './pipeline/postprocess';
+import { INFERNO } from './pipeline/colormap';
+import { type EncodedFormat, ENCODERS } from './pipeline/encoders';
+import { renderHeatmap } from './pipeline/postprocess';
 import { DecodedInput, decodeForModel, toInputTensor } from './pipeline/preprocess';
 import { sessionOptions } from './session-options';
 import { Stage, TaskControl } from './task-control';
@@ -151,11 +152,17 @@ async function depth(
   const [depthHeight, depthWidth] = [dims[dims.length - 2], dims[dims.length - 1]];
   // Copy out of ORT's buffer so the result can be transferred to the main thread.
   const raw = new Float32Array(output.data as Float32Array);
-  const range = depthRange(raw);
   const size = { depthWidth, depthHeight, width: decoded.width, height: decoded.height };
+  // The model's declared kernel, as its reference code upsamples.
+  const kernel = config.contract.upsampling;
   control.enter(Stage.Postprocess);
-  const heatmap = await renderHeatmap(raw, range, size, INFERNO, task.format, () =>
-    control.enter(Stage.Postprocess),
+  const { bytes: heatmap, range } = await renderHeatmap(
+    raw,
+    size,
+    INFERNO,
+    task.format,
+    kernel,
+    () => control.enter(Stage.Postprocess),
   );
   const t3 = performance.now();
   return {
@@ -171,7 +178,7 @@ async function depth(
     depthHeight,
     depthMin: range.min,
     depthMax: range.max,
-    upsampling: config.contract.upsampling,
+    upsampling: kernel,
     timings: { decodeMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
     threads,
   };
@@ -201,8 +208,10 @@ async function selfCheck(): Promise<SelfCheckResult> {
 }
 
 async function render(task: RenderTask): Promise<RenderResult> {
-  const { depth, range, size, colormap, format } = task;
-  const bytes = await renderHeatmap(depth, range, size, COLORMAPS[colormap], format);
+  const encode = ENCODERS[task.spec.format as EncodedFormat];
+  if (!encode) throw new Error(`No worker encoder for format "${task.spec.format}".`);
+  const bytes = await encode({ ...task, maxInputPixels: config.maxInputPixels });
+  // As for the heatmap: sharp's output cannot be transferred, a copy can.
   return { kind: 'render', bytes: new Uint8Array(bytes) };
 }
 

@@ -1,12 +1,12 @@
-import { Controller, Get, Param, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ReadThrottlerGuard } from '../common/throttling/named-throttler.guard';
-import type { ColormapName } from '../inference/pipeline/colormap';
-import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import type { RenderSpec } from '../inference/pipeline/render-spec';
+import { depthHeaders, sendRendered } from '../results/rendered-result';
 import type { JobStatusDto } from './dto/job-status.dto';
 import { toJobStatusDto } from './dto/job-status.mapper';
-import type { OutputsDto } from './dto/outputs.dto';
-import { colormapPipe, formatPipe, OUTPUT_FORMATS, OUTPUTS } from './dto/result-query';
+import { OUTPUTS, type OutputsDto } from './dto/outputs.dto';
+import { RenderQueryPipe } from './dto/render-query.dto';
 import { JobsService } from './jobs.service';
 
 @Controller('api/v1')
@@ -26,27 +26,19 @@ export class JobsController {
     return toJobStatusDto(job, this.jobs.positionOf(job));
   }
 
-  /** The heatmap when done, 202 with the status while pending, the failure otherwise. */
+  /** The rendering when done, 202 with the status while pending, the failure otherwise. */
   @Get('depth/:id/result')
   async result(
     @Param('id') id: string,
-    @Query('format', formatPipe) format: HeatmapFormat,
-    @Query('colormap', colormapPipe) colormap: ColormapName,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<StreamableFile | JobStatusDto> {
+    @Query(RenderQueryPipe) spec: RenderSpec,
+    @Res() res: Response,
+  ): Promise<void> {
     const job = await this.jobs.find(id);
-    const heatmap = await this.jobs.heatmap(job, format, colormap);
-    if (!heatmap) {
-      res.status(202);
-      return toJobStatusDto(job, this.jobs.positionOf(job));
-    }
-    const output = OUTPUT_FORMATS.find((candidate) => candidate.id === format)!;
-    // The name is built from the server's own UUID and fixed words only.
-    const filename = `depth-${job.id}-${colormap}.${output.extension}`;
-    return new StreamableFile(heatmap, {
-      type: output.mediaType,
-      length: heatmap.length,
-      disposition: `inline; filename="${filename}"`,
-    });
+    const rendered = await this.jobs.render(job, spec);
+    if (rendered) return sendRendered(res, rendered);
+    res
+      .status(202)
+      .set(depthHeaders(job.output))
+      .json(toJobStatusDto(job, this.jobs.positionOf(job)));
   }
 }

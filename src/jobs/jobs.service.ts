@@ -2,13 +2,14 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { currentRequestId, withRequestId } from '../common/logging/request-context';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
-import type { ColormapName } from '../inference/pipeline/colormap';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import type { RenderSpec } from '../inference/pipeline/render-spec';
 import type { DepthResult } from '../inference/inference.types';
 import type { InferenceRun } from '../inference/worker-pool';
 import { FailureReason, Job, JobOutput } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
 import { isJobId } from '../results/result-files';
+import type { RenderedResult } from '../results/rendered-result';
 import { ResultsStore } from '../results/results.store';
 import {
   JobExpiredError,
@@ -120,12 +121,15 @@ export class JobsService implements BeforeApplicationShutdown {
     return found.job;
   }
 
-  /** The heatmap of a finished job, or null while it is pending; a failed job throws why. */
-  async heatmap(job: Job, format: HeatmapFormat, colormap?: ColormapName): Promise<Buffer | null> {
+  /**
+   * One rendering of a finished job (any format, from its files or made in a
+   * worker), or null while it is pending; a failed job throws why.
+   */
+  async render(job: Job, spec: RenderSpec): Promise<RenderedResult | null> {
     if (job.status === 'failed' && job.failure) {
       throw new JobFailedError(job.failure.reason, job.failure.message);
     }
-    return job.status === 'done' ? this.store.heatmap(job, format, colormap) : null;
+    return job.status === 'done' ? this.store.render(job, spec) : null;
   }
 
   /** 1-based position among queued jobs, or undefined once it has started. */
@@ -205,7 +209,7 @@ export class JobsService implements BeforeApplicationShutdown {
       released = run.released;
       this.inFlight.set(job.id, run);
       const result = await run.result;
-      await this.store.saveOutput(job, result);
+      await this.store.saveOutput(job, result, image);
       job.complete(outputOf(result, job.model ?? this.inference.defaultModel), result.timings);
       const t = job.timings!;
       this.logger.log(

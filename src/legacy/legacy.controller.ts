@@ -11,6 +11,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { defaultSpec } from '../inference/pipeline/render-spec';
 import {
   ReadThrottlerGuard,
   UploadThrottlerGuard,
@@ -60,7 +61,7 @@ export class LegacyController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | { status: 'processing' }> {
     const job = await this.jobs.find(id);
-    const heatmap = await this.jobs.heatmap(job, 'jpeg');
+    const heatmap = (await this.jobs.render(job, defaultSpec('jpeg')))?.bytes;
     if (!heatmap) {
       res.status(202);
       return { status: 'processing' };

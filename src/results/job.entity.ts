@@ -16,13 +16,14 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
 export interface JobOutput {
   /** Catalog id of the model that computed the depth. */
   model: string;
-  /** The kernel that model declares for upsampling its depth to the photo's size. */
+  /** The kernel that model declares for upsampling its depth; every later rendering uses the same. */
   upsampling: UpsamplingKernel;
   format: HeatmapFormat;
   width: number;
   height: number;
   depthWidth: number;
   depthHeight: number;
+  /** Min-max of the depth at the photo's size. */
   depthMin: number;
   depthMax: number;
 }

@@ -6,8 +6,10 @@ import { JOB_OUTPUT, STAGE_TIMINGS } from '../../test/fixtures/job-output';
 import { model } from '../../test/helpers/paths';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
+import { defaultSpec } from '../inference/pipeline/render-spec';
 import { Job } from './job.entity';
 import { JobEvents } from './job-events';
+import { RENDERS_PER_JOB } from './result-renderer';
 import { ResultsStore } from './results.store';
 
 describe('ResultsStore', () => {
@@ -45,7 +47,8 @@ describe('ResultsStore', () => {
     })
       .png()
       .toBuffer();
-    await store.saveOutput(job, { format: 'png', heatmap, depth: new Float32Array(4) });
+    // The heatmap doubles as the uploaded photo.
+    await store.saveOutput(job, { format: 'png', heatmap, depth: new Float32Array(4) }, heatmap);
     job.start(finishedAt - 50);
     job.complete(JOB_OUTPUT, { ...STAGE_TIMINGS, inferenceMs: 8 }, finishedAt);
     return job;
@@ -55,7 +58,7 @@ describe('ResultsStore', () => {
     const job = await finishedJob(1_000_000);
     expect(await store.lookup(job.id, 1_000_000 + 59_999)).toEqual({ job });
     expect(await store.sweep(1_000_000 + 59_999)).toBe(0);
-    expect(readdirSync(dir)).toHaveLength(2);
+    expect(readdirSync(dir)).toHaveLength(3);
 
     expect(await store.sweep(1_000_000 + 60_000)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
@@ -84,27 +87,47 @@ describe('ResultsStore', () => {
 
   it('converts the heatmap to the other format once and keeps it with the job', async () => {
     const job = await finishedJob(Date.now());
-    const jpeg = await store.heatmap(job, 'jpeg');
-    expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
+    const jpeg = await store.render(job, defaultSpec('jpeg'));
+    expect(jpeg).toMatchObject({ cache: 'miss', mediaType: 'image/jpeg' });
+    expect((await sharp(jpeg.bytes).metadata()).format).toBe('jpeg');
     expect(readdirSync(dir).sort()).toEqual([
       `${job.id}.depth.f32`,
       `${job.id}.inferno.jpg`,
       `${job.id}.inferno.png`,
+      `${job.id}.original`,
     ]);
+    expect((await store.render(job, defaultSpec('jpeg'))).cache).toBe('hit');
   });
 
   it('renders another colormap from the raw depth once, keeps it, and expires it with the job', async () => {
     const job = await finishedJob(Date.now());
-    const first = await Promise.all([
-      store.heatmap(job, 'png', 'gray'),
-      store.heatmap(job, 'png', 'gray'),
-    ]);
-    expect(first[0].equals(first[1])).toBe(true);
-    const { data, info } = await sharp(first[0]).raw().toBuffer({ resolveWithObject: true });
+    const gray = { ...defaultSpec('png'), colormap: 'gray' } as const;
+    const first = await Promise.all([store.render(job, gray), store.render(job, gray)]);
+    expect(first[0].bytes.equals(first[1].bytes)).toBe(true);
+    const { data, info } = await sharp(first[0].bytes).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels]).toEqual([4, 2, 3]);
     // A flat depth map normalises to level 0: black in gray.
     expect(Math.max(...data)).toBe(0);
     expect(readdirSync(dir)).toContain(`${job.id}.gray.png`);
+    await store.sweep(Date.now() + 61_000);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it(`keeps at most ${RENDERS_PER_JOB} renderings per job, dropping the least recently used`, async () => {
+    const job = await finishedJob(Date.now());
+    const ranged = (max: number) => ({ ...defaultSpec('png'), range: { min: 0, max } });
+    await store.render(job, ranged(1));
+    for (let max = 2; max <= RENDERS_PER_JOB + 4; max++) {
+      await store.render(job, ranged(max));
+      // Used again each time, so it stays while older ones go.
+      expect((await store.render(job, ranged(1))).cache).toBe('hit');
+    }
+    const renders = readdirSync(dir).filter((name) => name.endsWith('.png'));
+    expect(renders).toHaveLength(RENDERS_PER_JOB);
+    // The worker's own heatmap was the least recently used, so it went first; it renders again.
+    expect(renders).not.toContain(`${job.id}.inferno.png`);
+    expect((await store.render(job, defaultSpec('png'))).cache).toBe('miss');
+    expect((await store.render(job, ranged(RENDERS_PER_JOB + 4))).cache).toBe('hit');
     await store.sweep(Date.now() + 61_000);
     expect(readdirSync(dir)).toEqual([]);
   });

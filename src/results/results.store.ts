@@ -3,11 +3,12 @@ import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { DepthResult } from '../inference/inference.types';
 import { DEFAULT_COLORMAP } from '../inference/pipeline/colormap';
-import type { HeatmapFormat } from '../inference/pipeline/postprocess';
-import { HeatmapRenderer } from './heatmap-renderer';
+import type { RenderSpec } from '../inference/pipeline/render-spec';
+import { ResultRenderer } from './result-renderer';
 import { Job } from './job.entity';
 import { JobEvents } from './job-events';
 import { ResultFiles } from './result-files';
+import type { RenderedResult } from './rendered-result';
 
 /** Expired ids are remembered (to answer 410 rather than 404) for this long, up to a cap. */
 const TOMBSTONE_MS = 24 * 3600 * 1000;
@@ -25,7 +26,7 @@ export class ResultsStore implements OnModuleInit {
   private readonly jobs = new Map<string, Job>();
   private readonly tombstones = new Map<string, number>();
   private readonly files: ResultFiles;
-  private readonly renderer: HeatmapRenderer;
+  private readonly renderer: ResultRenderer;
   private readonly ttlMs: number;
 
   constructor(
@@ -34,7 +35,7 @@ export class ResultsStore implements OnModuleInit {
     inference: InferenceService,
   ) {
     this.files = new ResultFiles(config.resultsDir);
-    this.renderer = new HeatmapRenderer(this.files, (task) => inference.render(task));
+    this.renderer = new ResultRenderer(this.files, (task) => inference.render(task));
     this.ttlMs = config.resultTtlSeconds * 1000;
   }
 
@@ -62,11 +63,14 @@ export class ResultsStore implements OnModuleInit {
     return job && { job };
   }
 
+  /** The worker's heatmap and raw depth, and the upload itself (for renderings that show it). */
   async saveOutput(
     job: Job,
     result: Pick<DepthResult, 'format' | 'heatmap' | 'depth'>,
+    original: Uint8Array,
   ): Promise<void> {
     await Promise.all([
+      this.files.write(job.id, 'original', original),
       this.files.write(
         job.id,
         { format: result.format, colormap: DEFAULT_COLORMAP },
@@ -80,9 +84,9 @@ export class ResultsStore implements OnModuleInit {
     ]);
   }
 
-  /** A finished job's heatmap in any format and colormap. */
-  heatmap(job: Job, format: HeatmapFormat, colormap = DEFAULT_COLORMAP): Promise<Buffer> {
-    return this.renderer.get(job, format, colormap);
+  /** A finished job's depth in any format and rendering, from its files or made now. */
+  render(job: Job, spec: RenderSpec): Promise<RenderedResult> {
+    return this.renderer.get(job, spec);
   }
 
   /** Expires every finished job past its TTL; returns how many went. */

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { AppConfig } from '../../config/app-config';
 import { RealtimeIoAdapter } from '../../realtime/realtime-io.adapter';
+import { DEPTH_HEADERS, RENDER_CACHE_HEADER } from '../../results/rendered-result';
 import { DEDUPE_HEADER } from '../../upload/dto/upload-accepted.dto';
 
 /**
@@ -38,7 +39,13 @@ export function applySecurity(app: INestApplication, config: AppConfig): void {
   if (config.corsOrigins) {
     express.enableCors({
       origin: config.corsOrigins,
-      exposedHeaders: ['Retry-After', DEDUPE_HEADER],
+      exposedHeaders: [
+        'Retry-After',
+        DEDUPE_HEADER,
+        ...Object.values(DEPTH_HEADERS),
+        RENDER_CACHE_HEADER,
+        'Content-Disposition',
+      ],
     });
   }
   express.useWebSocketAdapter(new RealtimeIoAdapter(express, config.corsOrigins));

@@ -1,3 +1,4 @@
+import type { UpsampleKernel } from '../pipeline/render-options';
 /** How the input is sized before it is fed to the network. */
 export type SizePolicy =
   /** A plain resize to exactly this size; the aspect ratio is not kept (MiDaS does this). */
@@ -9,7 +10,8 @@ export type SizePolicy =
    */
   | { kind: 'keep-aspect'; lowerBound: number; multipleOf: number; maxSide: number };
 
-export type UpsamplingKernel = 'bicubic' | 'bilinear';
+/** PyTorch's interpolation modes with align_corners=False; the type lives with the render options. */
+export type UpsamplingKernel = UpsampleKernel;
 
 /** How a depth model wants its input and what its output means; the worker follows it. */
 export interface ModelContract {

@@ -1,7 +1,7 @@
 import { constants, crc32, deflateSync } from 'node:zlib';
 import type { ColormapLut } from './colormap';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * Depth maps are smooth, so neighbouring palette indices differ by little:
@@ -9,10 +9,10 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  * deflate packs fast. Measured on VGA heatmaps (BENCHMARKS.md): about 4x
  * faster than unfiltered level-6 deflate, and 20% smaller.
  */
-const DEFLATE = { level: 1, strategy: constants.Z_RLE };
+export const DEFLATE = { level: 1, strategy: constants.Z_RLE };
 const FILTER_SUB = 1;
 
-function chunk(type: string, data: Uint8Array): Buffer {
+export function chunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');

@@ -15,7 +15,7 @@ describe('depth post-processing', () => {
     // 2x2 depth: left column near, right column far.
     const depth = new Float32Array([1, 0, 1, 0]);
     const size = { depthWidth: 2, depthHeight: 2, width: 300, height: 100 };
-    const png = await renderHeatmap(depth, depthRange(depth), size, INFERNO, 'png');
+    const { bytes: png } = await renderHeatmap(depth, size, INFERNO, 'png');
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels]).toEqual([300, 100, 3]);
     const at = (x: number) => Array.from(data.subarray((50 * 300 + x) * 3, (50 * 300 + x) * 3 + 3));
@@ -31,7 +31,7 @@ describe('depth post-processing', () => {
     const depth = new Float32Array(64 * 48).map((_, i) => (i % 64) / 64 + Math.floor(i / 64) / 48);
     const size = { depthWidth: 64, depthHeight: 48, width: 200, height: 150 };
     const render = (format: 'png' | 'jpeg') =>
-      renderHeatmap(depth, depthRange(depth), size, INFERNO, format).then((bytes) =>
+      renderHeatmap(depth, size, INFERNO, format).then(({ bytes }) =>
         sharp(bytes).raw().toBuffer({ resolveWithObject: true }),
       );
     const [png, jpeg] = await Promise.all([render('png'), render('jpeg')]);

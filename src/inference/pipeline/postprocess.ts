@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
 import { encodeIndexedPng } from './indexed-png';
-import type { HeatmapFormat } from './render-options';
-import { upsampleDepth } from './upsample';
+import type { HeatmapFormat, UpsampleKernel } from './render-options';
+import { toLevels, upsampleDepth, upsampleFloat } from './upsample';
 
 export type { HeatmapFormat } from './render-options';
 
@@ -48,6 +48,26 @@ export function photoLevels(
   );
 }
 
+/**
+ * The model's depth at the photo's size: the values every result is made
+ * from (npy and pfm carry them as they are). Cubic overshoot is clamped to the
+ * model's own output range, so the photo's min-max (the job's depthMin and
+ * depthMax) never lies outside what the network produced.
+ */
+export function photoDepth(
+  depth: Float32Array,
+  size: HeatmapSize,
+  kernel: UpsampleKernel,
+): Float32Array {
+  return upsampleFloat(
+    depth,
+    { width: size.depthWidth, height: size.depthHeight },
+    { width: size.width, height: size.height },
+    kernel,
+    depthRange(depth),
+  );
+}
+
 /** Colours photo-sized levels and encodes them: PNG as a palette image, JPEG through sharp. */
 export async function encodeLevels(
   levels: Uint16Array,
@@ -59,19 +79,24 @@ export async function encodeLevels(
   return encodeJpeg(applyLut(levels, lut), size);
 }
 
-/** Upsamples, colours and encodes the model's raw depth. */
+/**
+ * Upsamples, colours and encodes the model's raw depth, normalised by the
+ * photo-sized depth's own min-max (as MiDaS write_depth does), which it returns.
+ */
 export async function renderHeatmap(
   depth: Float32Array,
-  range: DepthRange,
   size: HeatmapSize,
   lut: ColormapLut,
   format: HeatmapFormat,
+  kernel: UpsampleKernel = 'bicubic',
   /** Called between the expensive steps; may throw to stop early. */
   checkpoint: () => void = () => undefined,
-): Promise<Buffer> {
-  const levels = photoLevels(depth, size, range);
+): Promise<{ bytes: Buffer; range: DepthRange }> {
+  const values = photoDepth(depth, size, kernel);
+  const range = depthRange(values);
+  const levels = toLevels(values, range);
   checkpoint();
-  return encodeLevels(levels, size, lut, format);
+  return { bytes: await encodeLevels(levels, size, lut, format), range };
 }
 
 /**
@@ -84,5 +109,25 @@ export function encodeJpeg(
 ): Promise<Buffer> {
   return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
     .jpeg({ quality: 90, optimiseCoding: false })
+    .toBuffer();
+}
+
+/** Packed RGB as WebP, at libwebp's fastest effort: a heatmap is smooth and compresses well anyway. */
+export function encodeWebp(
+  rgb: Uint8Array,
+  size: Pick<HeatmapSize, 'width' | 'height'>,
+): Promise<Buffer> {
+  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
+    .webp({ quality: 85, effort: 0 })
+    .toBuffer();
+}
+
+/** Packed RGB as a fast, unfiltered-choice PNG (for images with more than a palette's colours). */
+export function encodeRgbPng(
+  rgb: Uint8Array,
+  size: Pick<HeatmapSize, 'width' | 'height'>,
+): Promise<Buffer> {
+  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
+    .png({ compressionLevel: 2, adaptiveFiltering: false })
     .toBuffer();
 }

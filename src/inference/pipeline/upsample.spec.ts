@@ -1,4 +1,28 @@
-import { upsampleDepth } from './upsample';
+import { toLevels, upsampleDepth, upsampleFloat } from './upsample';
+
+/** Straight from PyTorch's definition: bilinear, half-pixel centres, negative source clamped to 0. */
+function bilinearReference(depth: Float32Array, w: number, h: number, W: number, H: number) {
+  const source = (o: number, from: number, to: number) =>
+    Math.max(0, ((o + 0.5) * from) / to - 0.5);
+  const out: number[] = [];
+  for (let Y = 0; Y < H; Y++) {
+    const sy = source(Y, h, H);
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(h - 1, y0 + 1);
+    for (let X = 0; X < W; X++) {
+      const sx = source(X, w, W);
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(w - 1, x0 + 1);
+      const [tx, ty] = [sx - x0, sy - y0];
+      const at = (x: number, y: number) => depth[y * w + x];
+      out.push(
+        (1 - ty) * ((1 - tx) * at(x0, y0) + tx * at(x1, y0)) +
+          ty * ((1 - tx) * at(x0, y1) + tx * at(x1, y1)),
+      );
+    }
+  }
+  return out;
+}
 
 /** Straight from the definition: 2-D bicubic (a = -0.75), half-pixel centres, edge replication. */
 function reference(depth: Float32Array, w: number, h: number, W: number, H: number): number[] {
@@ -65,5 +89,75 @@ describe('upsampleDepth', () => {
       },
     );
     expect(Math.max(...out)).toBe(0);
+  });
+});
+
+describe('upsampleFloat', () => {
+  const depth = new Float32Array(7 * 5).map((_, i) => ((i * 37) % 11) / 10);
+  const from = { width: 7, height: 5 };
+  const to = { width: 23, height: 17 };
+  const worst = (out: Float32Array, expected: number[]) =>
+    Math.max(...expected.map((v, i) => Math.abs(out[i] - v)));
+
+  it('returns the bicubic values themselves (PyTorch align_corners=False)', () => {
+    const out = upsampleFloat(depth, from, to, 'bicubic');
+    expect(out).toHaveLength(23 * 17);
+    expect(worst(out, reference(depth, 7, 5, 23, 17))).toBeLessThan(1e-5);
+    // Unclamped, a step rings outside its range, as in PyTorch.
+    const step = upsampleFloat(
+      new Float32Array([0, 0, 1, 1]),
+      { width: 4, height: 1 },
+      { width: 40, height: 1 },
+    );
+    expect(Math.min(...step)).toBeLessThan(0);
+    expect(Math.max(...step)).toBeGreaterThan(1);
+  });
+
+  it('returns bilinear values with the same convention', () => {
+    const out = upsampleFloat(depth, from, to, 'bilinear');
+    expect(worst(out, bilinearReference(depth, 7, 5, 23, 17))).toBeLessThan(1e-5);
+    // Bilinear never leaves the range of its inputs.
+    expect(Math.min(...out)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...out)).toBeLessThanOrEqual(1);
+  });
+
+  it('clamps overshoot into a given range', () => {
+    const step = new Float32Array([0, 0, 1, 1]);
+    const out = upsampleFloat(step, { width: 4, height: 1 }, { width: 40, height: 1 }, 'bicubic', {
+      min: 0,
+      max: 1,
+    });
+    expect([Math.min(...out), Math.max(...out)]).toEqual([0, 1]);
+  });
+
+  it('agrees with the fused heatmap path, level for level, for either kernel', () => {
+    for (const kernel of ['bicubic', 'bilinear'] as const) {
+      const range = { min: 0, max: 1 };
+      const fused = upsampleDepth(depth, from, to, range, kernel);
+      const split = toLevels(upsampleFloat(depth, from, to, kernel), range);
+      const diff = Math.max(...Array.from(fused, (level, i) => Math.abs(level - split[i])));
+      expect(diff).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('toLevels', () => {
+  const values = new Float32Array([-1, 0, 0.25, 0.5, 1, 2]);
+
+  it('normalises over the range and clamps values outside it', () => {
+    expect(Array.from(toLevels(values, { min: 0, max: 1 }))).toEqual([
+      0, 0, 16384, 32768, 65535, 65535,
+    ]);
+  });
+
+  it('inverts: near becomes 0', () => {
+    const plain = toLevels(values, { min: 0, max: 1 });
+    const inverted = toLevels(values, { min: 0, max: 1 }, true);
+    expect(Array.from(inverted)).toEqual(Array.from(plain, (level) => 65535 - level));
+  });
+
+  it('maps a flat range to one end', () => {
+    expect(Math.max(...toLevels(values, { min: 1, max: 1 }))).toBe(0);
+    expect(Math.min(...toLevels(values, { min: 1, max: 1 }, true))).toBe(65535);
   });
 });

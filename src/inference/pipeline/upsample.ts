@@ -1,4 +1,7 @@
 import type { DepthRange } from './postprocess';
+import type { UpsampleKernel } from './render-options';
+
+export type { UpsampleKernel } from './render-options';
 
 /** PyTorch's bicubic coefficient, which MiDaS's own upsampling uses (OpenCV's too). */
 const A = -0.75;
@@ -8,24 +11,29 @@ interface Taps {
   weight: Float32Array;
 }
 
+interface Size {
+  width: number;
+  height: number;
+}
+
 /**
  * Source taps along one axis for resizing `from` samples to `to`, with
  * half-pixel centres (align_corners=False) and edge replication, exactly as
- * torch.nn.functional.interpolate(mode='bicubic') samples.
+ * torch.nn.functional.interpolate samples in the given mode. Bilinear uses
+ * the middle two of the four taps, so both kernels share one resampler.
  */
-function taps(from: number, to: number): Taps {
+function taps(from: number, to: number, kernel: UpsampleKernel): Taps {
   const index = new Int32Array(to * 4);
   const weight = new Float32Array(to * 4);
   const scale = from / to;
   for (let o = 0; o < to; o++) {
-    const src = (o + 0.5) * scale - 0.5;
+    let src = (o + 0.5) * scale - 0.5;
+    // PyTorch clamps a negative source coordinate for linear modes, not for cubic.
+    if (kernel === 'bilinear' && src < 0) src = 0;
     const base = Math.floor(src);
     const t = src - base;
     const s = 1 - t;
-    const w0 = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
-    const w1 = ((A + 2) * t - (A + 3)) * t * t + 1;
-    const w2 = ((A + 2) * s - (A + 3)) * s * s + 1;
-    const ws = [w0, w1, w2, 1 - w0 - w1 - w2];
+    const ws = kernel === 'bilinear' ? [0, s, t, 0] : cubicWeights(t, s);
     for (let k = 0; k < 4; k++) {
       index[o * 4 + k] = Math.min(from - 1, Math.max(0, base - 1 + k));
       weight[o * 4 + k] = ws[k];
@@ -34,31 +42,22 @@ function taps(from: number, to: number): Taps {
   return { index, weight };
 }
 
-/**
- * Bicubic upsampling of the model's depth to the photo's size, min-max
- * normalised to 16-bit levels (0 = far, 65535 = near) in the same pass.
- * Separable (rows, then columns) on typed arrays: a few ms for a VGA photo,
- * where a libvips pipeline costs several times that in setup and format
- * conversions. Cubic overshoot is clamped; a flat map becomes all zeros.
- */
-export function upsampleDepth(
-  depth: Float32Array,
-  from: { width: number; height: number },
-  to: { width: number; height: number },
-  { min, max }: DepthRange,
-): Uint16Array {
-  const out = new Uint16Array(to.width * to.height);
-  if (max - min <= 0) return out;
-  const cols = taps(from.width, to.width);
-  const rows = taps(from.height, to.height);
-  // Horizontal pass over every source row.
+function cubicWeights(t: number, s: number): number[] {
+  const w0 = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
+  const w1 = ((A + 2) * t - (A + 3)) * t * t + 1;
+  const w2 = ((A + 2) * s - (A + 3)) * s * s + 1;
+  return [w0, w1, w2, 1 - w0 - w1 - w2];
+}
+
+/** Horizontal pass over every source row: from.height rows of to.width samples. */
+function widen(depth: Float32Array, from: Size, to: Size, cols: Taps): Float32Array {
   const wide = new Float32Array(from.height * to.width);
+  const ci = cols.index;
+  const cw = cols.weight;
   for (let y = 0; y < from.height; y++) {
     const src = y * from.width;
     const dst = y * to.width;
     for (let x = 0, k = 0; x < to.width; x++, k += 4) {
-      const ci = cols.index;
-      const cw = cols.weight;
       wide[dst + x] =
         depth[src + ci[k]] * cw[k] +
         depth[src + ci[k + 1]] * cw[k + 1] +
@@ -66,6 +65,27 @@ export function upsampleDepth(
         depth[src + ci[k + 3]] * cw[k + 3];
     }
   }
+  return wide;
+}
+
+/**
+ * Upsampling of the model's depth to the photo's size, min-max normalised to
+ * 16-bit levels (0 = far, 65535 = near) in the same pass. Separable (rows,
+ * then columns) on typed arrays: a few ms for a VGA photo, where a libvips
+ * pipeline costs several times that in setup and format conversions. Cubic
+ * overshoot is clamped; a flat map becomes all zeros.
+ */
+export function upsampleDepth(
+  depth: Float32Array,
+  from: Size,
+  to: Size,
+  { min, max }: DepthRange,
+  kernel: UpsampleKernel = 'bicubic',
+): Uint16Array {
+  const out = new Uint16Array(to.width * to.height);
+  if (max - min <= 0) return out;
+  const wide = widen(depth, from, to, taps(from.width, to.width, kernel));
+  const rows = taps(from.height, to.height, kernel);
   // Vertical pass, normalising and clamping into levels.
   const scale = 65535 / (max - min);
   for (let y = 0, k = 0; y < to.height; y++, k += 4) {
@@ -80,6 +100,58 @@ export function upsampleDepth(
       const level = (v - min) * scale + 0.5;
       out[dst + x] = level <= 0 ? 0 : level >= 65535 ? 65535 : level;
     }
+  }
+  return out;
+}
+
+/**
+ * The same resampling as upsampleDepth, returning the values themselves (for
+ * float exports and per-image normalisation). With `clamp`, cubic overshoot
+ * is kept inside that range, as the levels' clamping does for heatmaps.
+ */
+export function upsampleFloat(
+  depth: Float32Array,
+  from: Size,
+  to: Size,
+  kernel: UpsampleKernel = 'bicubic',
+  clamp?: DepthRange,
+): Float32Array {
+  const out = new Float32Array(to.width * to.height);
+  const wide = widen(depth, from, to, taps(from.width, to.width, kernel));
+  const rows = taps(from.height, to.height, kernel);
+  const lo = clamp?.min ?? -Infinity;
+  const hi = clamp?.max ?? Infinity;
+  for (let y = 0, k = 0; y < to.height; y++, k += 4) {
+    const r0 = rows.index[k] * to.width;
+    const r1 = rows.index[k + 1] * to.width;
+    const r2 = rows.index[k + 2] * to.width;
+    const r3 = rows.index[k + 3] * to.width;
+    const [w0, w1, w2, w3] = rows.weight.subarray(k, k + 4);
+    const dst = y * to.width;
+    for (let x = 0; x < to.width; x++) {
+      const v = wide[r0 + x] * w0 + wide[r1 + x] * w1 + wide[r2 + x] * w2 + wide[r3 + x] * w3;
+      out[dst + x] = v < lo ? lo : v > hi ? hi : v;
+    }
+  }
+  return out;
+}
+
+/**
+ * Photo-sized values to 16-bit levels over `range` (values outside clamp);
+ * inverted, near is 0. A flat range maps everything to the far end.
+ */
+export function toLevels(
+  values: Float32Array,
+  { min, max }: DepthRange,
+  invert = false,
+): Uint16Array {
+  const out = new Uint16Array(values.length);
+  const flip = invert ? 65535 : 0;
+  if (max - min <= 0) return out.fill(flip);
+  const scale = 65535 / (max - min);
+  for (let i = 0; i < values.length; i++) {
+    const level = (values[i] - min) * scale + 0.5;
+    out[i] = Math.abs(flip - (level <= 0 ? 0 : level >= 65535 ? 65535 : Math.floor(level)));
   }
   return out;
 }

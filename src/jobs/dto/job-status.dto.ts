@@ -17,8 +17,12 @@ export interface JobStatusDto {
     url: string;
     width: number;
     height: number;
-    /** Range of the raw relative inverse depth before normalisation. */
+    /** Range of the relative inverse depth at the photo's size, before normalisation. */
     depthMin: number;
     depthMax: number;
+    /** The model that made the depth. */
+    model: string;
+    /** "relative inverse depth: larger = nearer, no unit" */
+    meaning: string;
   };
 }

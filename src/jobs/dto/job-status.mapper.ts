@@ -1,3 +1,4 @@
+import { DEPTH_MEANING } from '../../inference/pipeline/render-options';
 import type { Job } from '../../results/job.entity';
 import type { JobStatusDto } from './job-status.dto';
 
@@ -24,6 +25,8 @@ export function toJobStatusDto(job: Job, queuePosition?: number): JobStatusDto {
       height: output.height,
       depthMin: output.depthMin,
       depthMax: output.depthMax,
+      model: output.model,
+      meaning: DEPTH_MEANING,
     },
   };
 }

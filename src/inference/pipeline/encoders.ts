@@ -1,0 +1,71 @@
+import { applyLut, COLORMAPS } from './colormap';
+import { encodeNpy, encodePfm } from './float-formats';
+import { encodeGray16Png } from './gray16-png';
+import { encodeIndexedPng } from './indexed-png';
+import {
+  type DepthRange,
+  encodeJpeg,
+  encodeRgbPng,
+  encodeWebp,
+  type HeatmapSize,
+  photoDepth,
+} from './postprocess';
+import type { ResultFormat, UpsampleKernel } from './render-options';
+import type { RenderSpec } from './render-spec';
+import { decodeUpright, joinSideBySide } from './side-by-side';
+import { toLevels } from './upsample';
+
+/** Everything an encoder may need; each takes only what its format uses. */
+export interface EncodeInput {
+  /** The model-sized raw depth, as stored with the job. */
+  depth: Float32Array;
+  size: HeatmapSize;
+  kernel: UpsampleKernel;
+  /** Min-max of the photo-sized depth (the job's depthMin/depthMax). */
+  range: DepthRange;
+  spec: RenderSpec;
+  /** The upload's bytes, for renderings that show the photo. */
+  original?: Uint8Array;
+  maxInputPixels: number;
+}
+
+export type Encoder = (input: EncodeInput) => Promise<Uint8Array>;
+
+/** Formats encoded in a worker: all but json, which is metadata built on the main thread. */
+export type EncodedFormat = Exclude<ResultFormat, 'json'>;
+
+/** Photo-sized levels for this spec: its fixed range or the image's own, then inverted if asked. */
+function levelsFor(input: EncodeInput): Uint16Array {
+  const values = photoDepth(input.depth, input.size, input.kernel);
+  return toLevels(values, input.spec.range ?? input.range, input.spec.invert);
+}
+
+/** A coloured heatmap, alone or beside the upright photo, encoded as RGB by `encode`. */
+async function colour(
+  input: EncodeInput,
+  encode: (rgb: Uint8Array, size: { width: number; height: number }) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  const { width, height } = input.size;
+  const rgb = applyLut(levelsFor(input), COLORMAPS[input.spec.colormap]);
+  if (!input.spec.sideBySide) return encode(rgb, { width, height });
+  if (!input.original) throw new Error('A side-by-side rendering needs the original photo.');
+  const photo = await decodeUpright(input.original, { width, height }, input.maxInputPixels);
+  return encode(joinSideBySide(photo, rgb, { width, height }), { width: 2 * width, height });
+}
+
+function floats(input: EncodeInput): Float32Array {
+  return photoDepth(input.depth, input.size, input.kernel);
+}
+
+export const ENCODERS: Readonly<Record<EncodedFormat, Encoder>> = {
+  png: async (input) => {
+    if (input.spec.sideBySide) return colour(input, encodeRgbPng);
+    const lut = COLORMAPS[input.spec.colormap];
+    return encodeIndexedPng(levelsFor(input), input.size.width, input.size.height, lut);
+  },
+  jpeg: (input) => colour(input, encodeJpeg),
+  webp: (input) => colour(input, encodeWebp),
+  png16: async (input) => encodeGray16Png(levelsFor(input), input.size.width, input.size.height),
+  npy: async (input) => encodeNpy(floats(input), input.size.width, input.size.height),
+  pfm: async (input) => encodePfm(floats(input), input.size.width, input.size.height),
+};
