@@ -88,6 +88,8 @@ export interface DepthResult {
   format: HeatmapFormat;
   width: number;
   height: number;
+  /** The upload, handed back (transferred, not copied) so that the job can keep it. */
+  image: Uint8Array;
   /** Raw network output (relative inverse depth), row-major depthWidth x depthHeight. */
   depth: Float32Array;
   depthWidth: number;

@@ -171,6 +171,7 @@ async function depth(
     // copy it anyway); one explicit copy gives a buffer that can be moved.
     heatmap: new Uint8Array(heatmap),
     format: task.format,
+    image: task.image,
     width: decoded.width,
     height: decoded.height,
     depth: raw,
@@ -228,8 +229,8 @@ export default async function run(task: WorkerTask): Promise<unknown> {
   }
   const result = await depth(task);
   if (result.kind === 'undecodable') return result;
-  // Transfer, not copy, the two large buffers back to the main thread.
-  return transfer(result, [result.heatmap.buffer, result.depth.buffer]);
+  // Transfer, not copy, the large buffers back to the main thread.
+  return transfer(result, [result.heatmap.buffer, result.depth.buffer, result.image.buffer]);
 }
 
 function transfer<T extends object>(value: T, buffers: ArrayBufferLike[]): unknown {

@@ -209,7 +209,7 @@ export class JobsService implements BeforeApplicationShutdown {
       released = run.released;
       this.inFlight.set(job.id, run);
       const result = await run.result;
-      await this.store.saveOutput(job, result, image);
+      await this.store.saveOutput(job, result);
       job.complete(outputOf(result, job.model ?? this.inference.defaultModel), result.timings);
       const t = job.timings!;
       this.logger.log(

@@ -48,7 +48,8 @@ describe('ResultsStore', () => {
       .png()
       .toBuffer();
     // The heatmap doubles as the uploaded photo.
-    await store.saveOutput(job, { format: 'png', heatmap, depth: new Float32Array(4) }, heatmap);
+    const depth = new Float32Array(4);
+    await store.saveOutput(job, { format: 'png', heatmap, depth, image: heatmap });
     job.start(finishedAt - 50);
     job.complete(JOB_OUTPUT, { ...STAGE_TIMINGS, inferenceMs: 8 }, finishedAt);
     return job;

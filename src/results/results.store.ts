@@ -66,11 +66,10 @@ export class ResultsStore implements OnModuleInit {
   /** The worker's heatmap and raw depth, and the upload itself (for renderings that show it). */
   async saveOutput(
     job: Job,
-    result: Pick<DepthResult, 'format' | 'heatmap' | 'depth'>,
-    original: Uint8Array,
+    result: Pick<DepthResult, 'format' | 'heatmap' | 'depth' | 'image'>,
   ): Promise<void> {
     await Promise.all([
-      this.files.write(job.id, 'original', original),
+      this.files.write(job.id, 'original', result.image),
       this.files.write(
         job.id,
         { format: result.format, colormap: DEFAULT_COLORMAP },

@@ -23,7 +23,7 @@ describe('RenderSpec', () => {
     const range = { ...defaultSpec('png'), range: { min: 0, max: 1 } };
     expect(specKey(range)).not.toBe(specKey(defaultSpec('png')));
     expect(specKey(range)).not.toBe(specKey({ ...range, range: { min: 0, max: 2 } }));
-    const reordered = { range: { min: 0, max: 1 }, sideBySide: false, ...defaultSpec('png') };
+    const reordered = { range: { min: 0, max: 1 }, ...defaultSpec('png') };
     expect(specKey(reordered)).toBe(specKey(range));
   });
 });
