@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import type { Response } from 'supertest';
 import type { OutputsDto } from '../src/jobs/dto/outputs.dto';
 import { minMax, parseNpy, parsePfm } from './helpers/depth-files';
 import { photo } from './helpers/paths';
 import { JobStatusBody, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
+
+interface RawResult {
+  body: Buffer;
+  headers: Record<string, string>;
+}
 
 const MEANING = 'relative inverse depth: larger = nearer, no unit';
 
@@ -28,18 +32,19 @@ describe('GET /api/v1/depth/:id/result formats and rendering parameters', () => 
     return status;
   }
 
-  /** The raw bytes of a result, whatever its type. */
-  function fetch(id: string, query: string, expected = 200): Promise<Response & { body: Buffer }> {
-    return t
+  /** The raw bytes of a result, whatever its type, and its headers. */
+  async function fetch(id: string, query: string, expected = 200): Promise<RawResult> {
+    const res = await t
       .http()
       .get(`/api/v1/depth/${id}/result${query}`)
       .buffer(true)
-      .parse((res, done) => {
+      .parse((stream, done) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => done(null, Buffer.concat(chunks)));
       })
-      .expect(expected) as Promise<Response & { body: Buffer }>;
+      .expect(expected);
+    return { body: res.body as Buffer, headers: res.headers };
   }
 
   async function png16(id: string, query = ''): Promise<Uint16Array> {

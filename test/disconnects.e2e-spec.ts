@@ -76,7 +76,11 @@ describe('clients that disconnect mid-transfer', () => {
     await expectNoLeak([]);
     const ok = await t.http().post('/api/v1/depth').attach('file', street(), 'a.jpg').expect(202);
     expect((await waitFinished(t, ok.body.id)).status).toBe('done');
-    await expectNoLeak([`${ok.body.id}.depth.f32`, `${ok.body.id}.inferno.png`]);
+    await expectNoLeak([
+      `${ok.body.id}.depth.f32`,
+      `${ok.body.id}.inferno.png`,
+      `${ok.body.id}.original`,
+    ]);
   });
 
   it('mid-download: an aborted result response leaks nothing, and the result is served again in full', async () => {
@@ -113,7 +117,7 @@ describe('clients that disconnect mid-transfer', () => {
     expect(firstChunk.length).toBeLessThan(size);
     await served;
 
-    await expectNoLeak([...before, `${id}.depth.f32`, `${id}.inferno.png`]);
+    await expectNoLeak([...before, `${id}.depth.f32`, `${id}.inferno.png`, `${id}.original`]);
     const again = await t.http().get(`/api/v1/depth/${id}/result`).expect(200);
     expect((again.body as Buffer).length).toBe(size);
     console.log(`Mid-download abort after ${firstChunk.length} of ${size} bytes.`);

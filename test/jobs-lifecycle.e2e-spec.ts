@@ -154,7 +154,11 @@ describe('result TTL', () => {
     await t.http().get(`/api/v1/depth/${up.body.id}/result`).expect(200);
     const files = () =>
       readdirSync(t.config.resultsDir).filter((name) => name.startsWith(up.body.id));
-    expect(files().sort()).toEqual([`${up.body.id}.depth.f32`, `${up.body.id}.inferno.png`]);
+    expect(files().sort()).toEqual([
+      `${up.body.id}.depth.f32`,
+      `${up.body.id}.inferno.png`,
+      `${up.body.id}.original`,
+    ]);
 
     await sleep(1100);
     expect(t.app.get(SchedulerRegistry).getCronJob('results-cleanup')).toBeDefined();

@@ -8,6 +8,7 @@ import {
   OpenPage,
   screenshot,
 } from './helpers/browser';
+import { RESULT_FORMATS } from '../src/inference/pipeline/render-options';
 import { ResultsStore } from '../src/results/results.store';
 import { model, photo } from './helpers/paths';
 import { listen, startApp, TestApp, waitReady } from './helpers/test-app';
@@ -144,10 +145,12 @@ describe('web client against a ready app', () => {
       }
       expect(stats).toMatch(/Depth range\s+-?[\d.e+-]+ to -?[\d.e+-]+/);
       const links = card.locator('a[download]');
-      expect(await links.count()).toBe(2);
+      // One download per format /api/v1/outputs lists.
+      expect(await links.count()).toBe(RESULT_FORMATS.length);
       const stem = name.replace(/\.jpg$/, '');
       expect(await links.nth(0).getAttribute('download')).toBe(`${stem}-depth-inferno.png`);
       expect(await links.nth(1).getAttribute('href')).toMatch(/format=jpeg&colormap=inferno$/);
+      expect(await links.nth(4).getAttribute('download')).toBe(`${stem}-depth.npy`);
     }
     // Every update came over the socket: the page never had to poll.
     expect(statusPolls).toEqual([]);

@@ -41,7 +41,7 @@ function renderSuffix(kind: RenderKind): string {
   const known = ['format', 'colormap', 'invert', 'sideBySide', 'range'];
   const extra = Object.keys(spec).some((field) => !known.includes(field));
   const digest = createHash('sha256').update(specKey(spec)).digest('hex').slice(0, 16);
-  return `${plain && !extra ? stem : `${stem}-${digest}`}.${info.extension}`;
+  return `${plain && !extra ? stem : `${stem}.${digest}`}.${info.extension}`;
 }
 
 function suffix(kind: ResultFileKind): string {

@@ -65,7 +65,8 @@ export const ENCODERS: Readonly<Record<EncodedFormat, Encoder>> = {
   },
   jpeg: (input) => colour(input, encodeJpeg),
   webp: (input) => colour(input, encodeWebp),
-  png16: async (input) => encodeGray16Png(levelsFor(input), input.size.width, input.size.height),
-  npy: async (input) => encodeNpy(floats(input), input.size.width, input.size.height),
-  pfm: async (input) => encodePfm(floats(input), input.size.width, input.size.height),
+  png16: (input) =>
+    Promise.resolve(encodeGray16Png(levelsFor(input), input.size.width, input.size.height)),
+  npy: (input) => Promise.resolve(encodeNpy(floats(input), input.size.width, input.size.height)),
+  pfm: (input) => Promise.resolve(encodePfm(floats(input), input.size.width, input.size.height)),
 };

@@ -93,6 +93,8 @@ export async function renderHeatmap(
   checkpoint: () => void = () => undefined,
 ): Promise<{ bytes: Buffer; range: DepthRange }> {
   const values = photoDepth(depth, size, kernel);
+  // A cancelled job should stop within its grace even on a huge photo: check after each pass.
+  checkpoint();
   const range = depthRange(values);
   const levels = toLevels(values, range);
   checkpoint();

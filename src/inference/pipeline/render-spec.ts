@@ -47,7 +47,7 @@ export function normaliseSpec(spec: RenderSpec): RenderSpec {
   const normal: Record<string, unknown> = { format: spec.format };
   for (const [field, value] of Object.entries(spec)) {
     if (field === 'format') continue;
-    const kept = applies.has(field as keyof RenderSpec)
+    const kept: unknown = applies.has(field as keyof RenderSpec)
       ? value
       : (DEFAULTS as Record<string, unknown>)[field];
     if (kept !== undefined) normal[field] = kept;
