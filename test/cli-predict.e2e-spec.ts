@@ -7,7 +7,10 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { sampledPoints } from '../src/inference/pipeline/point-cloud';
 import { corruptMiddle } from './helpers/corpus';
+import { parseNpy } from './helpers/depth-files';
+import { parsePlyHeader } from './helpers/ply';
 import { model, photo, ROOT } from './helpers/paths';
 import { startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
 
@@ -82,6 +85,22 @@ describe('depthserve predict (e2e)', () => {
     const noOut = await cli(['predict', photo(PHOTOS[0])]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--out DIR is required/);
+  });
+
+  it('writes the data formats: float depth at the photo size, and a point cloud', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'depthserve-cli-out-'));
+    const { width, height } = await sharp(photo(PHOTOS[0])).metadata();
+    expect((await cli(['predict', photo(PHOTOS[0]), '-o', out, '-f', 'npy'])).code).toBe(0);
+    const npy = parseNpy(readFileSync(join(out, 'chelsea_cat_small.npy')));
+    expect([npy.width, npy.height]).toEqual([width, height]);
+    expect(npy.values.every((value) => Number.isFinite(value))).toBe(true);
+
+    expect((await cli(['predict', photo(PHOTOS[0]), '-o', out, '-f', 'ply'])).code).toBe(0);
+    const ply = parsePlyHeader(readFileSync(join(out, 'chelsea_cat_small.ply')));
+    expect(ply.format).toBe('binary_little_endian 1.0');
+    // The default step is 2; the edge filter may only drop points.
+    expect(ply.vertexCount).toBeGreaterThan(0);
+    expect(ply.vertexCount).toBeLessThanOrEqual(sampledPoints(width, height, 2));
   });
 
   it('runs the model --model names, resolved as the service resolves it', async () => {

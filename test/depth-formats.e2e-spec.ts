@@ -1,3 +1,5 @@
+import { sampledPoints } from '../src/inference/pipeline/point-cloud';
+import { parsePlyHeader } from './helpers/ply';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { OutputsDto } from '../src/jobs/dto/outputs.dto';
@@ -68,6 +70,7 @@ describe('GET /api/v1/depth/:id/result formats and rendering parameters', () => 
       'png16',
       'npy',
       'pfm',
+      'ply',
       'json',
     ]);
     expect(outputs.formats.find((format) => format.id === 'png16')).toEqual({
@@ -89,6 +92,11 @@ describe('GET /api/v1/depth/:id/result formats and rendering parameters', () => 
       if (format.id === 'npy' || format.id === 'pfm') {
         const parsed = format.id === 'npy' ? parseNpy(res.body) : parsePfm(res.body);
         expect([parsed.width, parsed.height]).toEqual([width, height]);
+      } else if (format.id === 'ply') {
+        // The default step is 2 and the edge filter only drops points.
+        const header = parsePlyHeader(res.body);
+        expect(header.vertexCount).toBeGreaterThan(0);
+        expect(header.vertexCount).toBeLessThanOrEqual(sampledPoints(width, height, 2));
       } else if (format.id === 'json') {
         expect(JSON.parse(res.body.toString())).toMatchObject({ id, width, height });
       } else {
@@ -119,15 +127,15 @@ describe('GET /api/v1/depth/:id/result formats and rendering parameters', () => 
       min: cat.result.depthMin,
       max: cat.result.depthMax,
       meaning: MEANING,
-      model: 'custom:synthetic-tiny.onnx',
-      kernel: 'bicubic',
+      model: 'midas-v21-small-256',
+      upsampling: 'bicubic',
     });
-    expect(cat.result).toMatchObject({ model: 'custom:synthetic-tiny.onnx', meaning: MEANING });
+    expect(cat.result).toMatchObject({ model: 'midas-v21-small-256', meaning: MEANING });
     for (const format of ['png', 'npy', 'json']) {
       const res = await fetch(cat.id as string, `?format=${format}`);
       expect(Number(res.headers['x-depth-min'])).toBe(cat.result.depthMin);
       expect(Number(res.headers['x-depth-max'])).toBe(cat.result.depthMax);
-      expect(res.headers['x-depth-model']).toBe('custom:synthetic-tiny.onnx');
+      expect(res.headers['x-depth-model']).toBe('midas-v21-small-256');
       expect(res.headers['x-depth-meaning']).toBe(MEANING);
     }
   });
@@ -233,14 +241,31 @@ describe('GET /api/v1/depth/:id/result formats and rendering parameters', () => 
     expect(npy.headers['x-render-cache']).toBe('hit');
   });
 
+  it('serves a point cloud with the parameters it was asked for, once per distinct rendering', async () => {
+    const { width, height } = cat.result as { width: number; height: number };
+    const dense = await fetch(cat.id as string, '?format=ply&step=1&edge=1000');
+    // edge=1000 keeps every point: no jump between neighbours can exceed far - 1.
+    expect(parsePlyHeader(dense.body).vertexCount).toBe(sampledPoints(width, height, 1));
+    const sparse = await fetch(cat.id as string, '?format=ply&step=4&edge=1000&fov=90');
+    expect(parsePlyHeader(sparse.body).vertexCount).toBe(sampledPoints(width, height, 4));
+    expect(parsePlyHeader(sparse.body).comments.join(' ')).toMatch(/fov[ =:]+90/);
+    // The defaults spelled out are the same rendering as no parameters at all.
+    await fetch(cat.id as string, '?format=ply');
+    const spelled = await fetch(cat.id as string, '?format=ply&step=2&fov=60&edge=0.1&far=10');
+    expect(spelled.headers['x-render-cache']).toBe('hit');
+  });
+
   it.each([
-    ['format=tiff', 'format must be one of: png, jpeg, webp, png16, npy, pfm, json.'],
+    ['format=tiff', 'format must be one of: png, jpeg, webp, png16, npy, pfm, ply, json.'],
     ['colormap=jet', 'colormap must be one of: inferno, magma, plasma, viridis, turbo, gray.'],
     ['invert=maybe', 'invert must be one of: true, false, 1, 0 (or bare for true).'],
     ['side_by_side=yes', 'side_by_side must be one of: true, false, 1, 0 (or bare for true).'],
     ['range=1,0', 'range must be "min,max": two finite numbers with min < max.'],
     ['range=0,Infinity', 'range must be "min,max": two finite numbers with min < max.'],
     ['format=png&format=jpeg', 'format must be given at most once, as a plain value.'],
+    ['format=ply&step=0', 'step must be an integer in [1, 64]; got 0.'],
+    ['format=ply&fov=180', 'fov must be a number in (0, 180); got 180.'],
+    ['format=ply&far=ten', 'far must be a number in (1, 1000]; got ten.'],
   ])('refuses %s with a 400 naming the parameter', async (query, error) => {
     const res = await t.http().get(`/api/v1/depth/${cat.id}/result?${query}`).expect(400);
     expect(res.body).toEqual({ statusCode: 400, code: 'bad_request', error });

@@ -142,7 +142,7 @@ describe('POST /api/v1/depth/sync', () => {
     expect(bad.body).toEqual({
       statusCode: 400,
       code: 'bad_request',
-      error: 'format must be one of: png, jpeg.',
+      error: 'format must be one of: png, jpeg, webp, png16, npy, pfm, ply, json.',
     });
     expect(bad.headers['x-job-id']).toBeUndefined();
     const colormap = await sync(t, read(CAT), '?colormap=rainbow').expect(400);

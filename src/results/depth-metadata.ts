@@ -12,7 +12,7 @@ export interface DepthMetadata {
   /** The network's output size, which was upsampled to the photo's. */
   depthWidth: number;
   depthHeight: number;
-  kernel: UpsampleKernel;
+  upsampling: UpsampleKernel;
   /** Min-max of the depth at the photo's size (the npy/pfm values). */
   min: number;
   max: number;
@@ -29,7 +29,7 @@ export function depthMetadata(job: Job): DepthMetadata {
     height: output.height,
     depthWidth: output.depthWidth,
     depthHeight: output.depthHeight,
-    kernel: output.upsampling,
+    upsampling: output.upsampling,
     min: output.depthMin,
     max: output.depthMax,
   };

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
+import { PointCloudParamsError } from '../inference/errors/point-cloud-params.error';
 import type { RenderTask } from '../inference/inference.types';
+import { sampledPoints } from '../inference/pipeline/point-cloud';
 import { FORMAT_INFO } from '../inference/pipeline/result-formats';
 import { normaliseSpec, type RenderSpec, specKey } from '../inference/pipeline/render-spec';
 import type { Job } from './job.entity';
@@ -13,6 +15,12 @@ import { type RenderedResult, renderedResult } from './rendered-result';
  * client must not be able to fill the disk with one job's variants.
  */
 export const RENDERS_PER_JOB = 16;
+
+/**
+ * Most points one PLY may hold (15 bytes each, about 60 MB): a 40 MP photo at
+ * step 1 would otherwise build a 600 MB buffer in a worker.
+ */
+export const MAX_CLOUD_POINTS = 4_000_000;
 
 /**
  * Renderings of a finished job. Each is made once, in a worker, from the
@@ -35,6 +43,7 @@ export class ResultRenderer {
       const bytes = Buffer.from(JSON.stringify(depthMetadata(job)));
       return renderedResult(job, spec, bytes, 'hit');
     }
+    if (spec.format === 'ply' && job.output) assertCloudSize(job.output, spec.step ?? 1);
     const stored = await readFile(this.files.path(job.id, spec)).catch(ifMissing(undefined));
     if (stored) {
       this.files.touch(job.id, spec);
@@ -59,7 +68,9 @@ export class ResultRenderer {
     const started = Date.now();
     const [raw, original] = await Promise.all([
       readFile(this.files.path(job.id, 'depth.f32')),
-      spec.sideBySide ? readFile(this.files.path(job.id, 'original')) : undefined,
+      spec.sideBySide || spec.format === 'ply'
+        ? readFile(this.files.path(job.id, 'original'))
+        : undefined,
     ]);
     // Copy into an aligned buffer: a file buffer's offset need not be a multiple of 4.
     const depth = new Float32Array(new Uint8Array(raw).buffer);
@@ -85,6 +96,17 @@ export class ResultRenderer {
     );
     return bytes;
   }
+}
+
+function assertCloudSize(size: { width: number; height: number }, step: number): void {
+  const points = sampledPoints(size.width, size.height, step);
+  if (points <= MAX_CLOUD_POINTS) return;
+  let fits = step;
+  while (sampledPoints(size.width, size.height, fits) > MAX_CLOUD_POINTS) fits += 1;
+  throw new PointCloudParamsError(
+    `step=${step} would make ${points} points from this ${size.width}x${size.height} photo, ` +
+      `over the limit of ${MAX_CLOUD_POINTS}; use step=${fits} or more.`,
+  );
 }
 
 /** A catch handler that turns "no such file" into a value and rethrows anything else. */

@@ -1,19 +1,19 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { colormapPipe, formatPipe } from '../jobs/dto/result-query';
+import { RenderQueryPipe } from '../jobs/dto/render-query.dto';
 
 /**
- * Checks the sync route's format parameters with the result route's own
- * pipes before the body is read: guards run before interceptors and pipes,
+ * Checks the sync route's rendering parameters with the result route's own
+ * pipe before the body is read: guards run before interceptors and pipes,
  * so a bad `format` is a 400 that never reads an upload or creates a job.
- * The handler's @Query pipes then convert the values already known good.
+ * The handler's @Query pipe then converts the values already known good.
  */
 @Injectable()
 export class ResultQueryGuard implements CanActivate {
+  private readonly pipe = new RenderQueryPipe();
+
   canActivate(context: ExecutionContext): boolean {
-    const { query } = context.switchToHttp().getRequest<Request>();
-    formatPipe.transform(query.format);
-    colormapPipe.transform(query.colormap);
+    this.pipe.transform(context.switchToHttp().getRequest<Request>().query);
     return true;
   }
 }

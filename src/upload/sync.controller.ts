@@ -1,20 +1,12 @@
-import {
-  Controller,
-  HttpCode,
-  Post,
-  Query,
-  Res,
-  StreamableFile,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { UploadThrottlerGuard } from '../common/throttling/named-throttler.guard';
-import type { ColormapName } from '../inference/pipeline/colormap';
-import type { HeatmapFormat } from '../inference/pipeline/postprocess';
+import { HEATMAP_FORMATS, type HeatmapFormat } from '../inference/pipeline/render-options';
+import type { RenderSpec } from '../inference/pipeline/render-spec';
 import { AdmissionGuard } from '../jobs/admission.guard';
-import { colormapPipe, formatPipe } from '../jobs/dto/result-query';
+import { RenderQueryPipe } from '../jobs/dto/render-query.dto';
 import { modelQuery } from '../jobs/model-query';
+import { sendRendered } from '../results/rendered-result';
 import { JOB_ID_HEADER } from './dto/sync.dto';
 import { DEDUPE_HEADER } from './dto/upload-accepted.dto';
 import type { UploadedFile } from './multipart/read-single-file';
@@ -33,26 +25,28 @@ export class SyncController {
 
   /** The async upload's admission and checks, then the result itself instead of a job to poll. */
   @Post('sync')
-  @HttpCode(200)
   @UseGuards(UploadThrottlerGuard, ResultQueryGuard, AdmissionGuard)
   @UseInterceptors(SingleFileInterceptor)
   async create(
     @UploadedImage() file: UploadedFile,
-    @Query('format', formatPipe) format: HeatmapFormat,
-    @Query('colormap', colormapPipe) colormap: ColormapName,
-    @Res({ passthrough: true }) res: Response,
+    @Query(RenderQueryPipe) spec: RenderSpec,
+    @Res() res: Response,
     @Query('model') model?: unknown,
-  ): Promise<StreamableFile | undefined> {
-    // The worker encodes the format asked for, so the answer needs no second encoding.
+  ): Promise<void> {
+    // A heatmap format asked for is the one the worker encodes, so it needs no second encoding.
+    const eager = (HEATMAP_FORMATS as readonly string[]).includes(spec.format)
+      ? (spec.format as HeatmapFormat)
+      : 'png';
     const { job, deduplicated } = await this.uploads.accept(
       file,
-      format,
+      eager,
       undefined,
       modelQuery(model),
     );
     res.setHeader(JOB_ID_HEADER, job.id);
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
-    return this.sync.result(job, { format, colormap }, closedBeforeAnswer(res));
+    const rendered = await this.sync.result(job, spec, closedBeforeAnswer(res));
+    if (rendered) sendRendered(res, rendered);
   }
 }
 

@@ -1,11 +1,12 @@
-import { Injectable, Logger, StreamableFile } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { JobWaiter } from '../jobs/job-waiter';
 import { JobsService } from '../jobs/jobs.service';
+import type { RenderSpec } from '../inference/pipeline/render-spec';
+import { JobExpiredError } from '../jobs/errors/job.errors';
 import type { Job } from '../results/job.entity';
-import type { SyncOutput } from './dto/sync.dto';
+import type { RenderedResult } from '../results/rendered-result';
 import { SyncTimeoutError } from './errors/sync.errors';
-import { renderFinishedJob } from './sync-render';
 
 /** Holds a sync upload's request open until its job is done or failed, within SYNC_TIMEOUT_MS. */
 @Injectable()
@@ -27,9 +28,9 @@ export class SyncService {
    */
   async result(
     job: Job,
-    output: SyncOutput,
+    spec: RenderSpec,
     clientGone: AbortSignal,
-  ): Promise<StreamableFile | undefined> {
+  ): Promise<RenderedResult | undefined> {
     const timeoutMs = this.config.syncTimeoutMs;
     const since = performance.now();
     const outcome = await this.waiter.until(job, timeoutMs, clientGone);
@@ -47,6 +48,10 @@ export class SyncService {
       throw new SyncTimeoutError(job.id, job.status, timeoutMs);
     }
     this.logger.log(`Sync request got job ${job.id} (${job.status}) after waiting ${waitedMs} ms.`);
-    return renderFinishedJob(this.jobs, job, output);
+    // The result route's own rendering: same bytes and headers; a failed job throws its 422/500.
+    const rendered = await this.jobs.render(job, spec);
+    // Only an expired job is finished without a rendering; it cannot expire while a client waits.
+    if (!rendered) throw new JobExpiredError(job.id);
+    return rendered;
   }
 }

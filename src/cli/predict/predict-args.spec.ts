@@ -7,6 +7,7 @@ describe('parsePredictArgs', () => {
       out: 'out',
       format: 'png',
       colormap: 'inferno',
+      invert: false,
       model: undefined,
       concurrency: undefined,
     });

@@ -1,16 +1,23 @@
 import { parseArgs } from 'node:util';
+import type { EncodedFormat } from '../../inference/pipeline/encoders';
 import {
   COLORMAP_NAMES,
-  HEATMAP_FORMATS,
+  RESULT_FORMATS,
   type ColormapName,
-  type HeatmapFormat,
 } from '../../inference/pipeline/render-options';
+
+/** Every result format but json, which describes a job and is no file of its own here. */
+export const CLI_FORMATS = RESULT_FORMATS.filter(
+  (format): format is EncodedFormat => format !== 'json',
+);
 
 export interface PredictOptions {
   inputs: string[];
   out: string;
-  format: HeatmapFormat;
+  format: EncodedFormat;
   colormap: ColormapName;
+  /** Near = dark (colour formats, png16). */
+  invert: boolean;
   /** Catalog id; undefined = the configured default model. */
   model?: string;
   /** Jobs in flight at once; undefined = one per worker. */
@@ -32,8 +39,9 @@ Folders are searched recursively for .jpg .jpeg .png .webp .tif .tiff .gif files
 
 Options:
   -o, --out DIR          where results are written (created if missing)       (required)
-  -f, --format F         ${HEATMAP_FORMATS.join(' | ')}   (default png)
+  -f, --format F         ${CLI_FORMATS.join(' | ')}   (default png)
   -c, --colormap C       ${COLORMAP_NAMES.join(' | ')}   (default inferno)
+  -i, --invert           near = dark (colour formats and png16)
   -m, --model ID         a catalog model id (default: the service's default model)
   -j, --concurrency N    images in flight at once (default: one per worker)
   -h, --help             this text
@@ -66,8 +74,9 @@ export function parsePredictArgs(argv: string[]): PredictOptions | undefined {
   return {
     inputs: positionals,
     out: values.out,
-    format: oneOf('format', values.format ?? 'png', HEATMAP_FORMATS),
+    format: oneOf('format', values.format ?? 'png', CLI_FORMATS),
     colormap: oneOf('colormap', values.colormap ?? 'inferno', COLORMAP_NAMES),
+    invert: values.invert ?? false,
     model: values.model,
     concurrency,
   };
@@ -82,6 +91,7 @@ function parse(argv: string[]) {
       out: { type: 'string', short: 'o' },
       format: { type: 'string', short: 'f' },
       colormap: { type: 'string', short: 'c' },
+      invert: { type: 'boolean', short: 'i' },
       model: { type: 'string', short: 'm' },
       concurrency: { type: 'string', short: 'j' },
       help: { type: 'boolean', short: 'h' },

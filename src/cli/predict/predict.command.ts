@@ -5,7 +5,15 @@ import { basename, extname, join } from 'node:path';
 import type { AppConfig } from '../../config/app-config';
 import type { DepthResult } from '../../inference/inference.types';
 import { resolveModel } from '../../inference/model/model-resolver';
-import { DEFAULT_COLORMAP } from '../../inference/pipeline/render-options';
+import { FORMAT_INFO } from '../../inference/pipeline/result-formats';
+import { POINT_CLOUD_DEFAULTS } from '../../inference/pipeline/point-cloud-params';
+import { HEATMAP_FORMATS, type HeatmapFormat } from '../../inference/pipeline/render-options';
+import {
+  defaultSpec,
+  normaliseSpec,
+  type RenderSpec,
+  specKey,
+} from '../../inference/pipeline/render-spec';
 import { workerConfigFor } from '../../inference/worker-config';
 import { WorkerPool } from '../../inference/worker-pool';
 import { probeImage } from '../../upload/image-probe';
@@ -20,8 +28,6 @@ export interface PredictSummary {
   seconds: number;
   imagesPerSecond: number;
 }
-
-const EXTENSIONS = { png: 'png', jpeg: 'jpg' } as const;
 
 /**
  * `depthserve predict`: the service's pipeline (same input checks, same
@@ -42,7 +48,8 @@ export async function predict(options: PredictOptions, config: AppConfig): Promi
   const pool = new WorkerPool(config.workers, workerConfigFor(config, entry, model.path));
   const started = Date.now();
   const progress = new ProgressBar(files.length);
-  const names = new OutputNames(options.out, EXTENSIONS[options.format]);
+  const names = new OutputNames(options.out, FORMAT_INFO[options.format].extension);
+  const spec = specOf(options);
   try {
     await pool.warmUp();
     let next = 0;
@@ -51,7 +58,7 @@ export async function predict(options: PredictOptions, config: AppConfig): Promi
         const path = files[next++];
         const target = names.for(path);
         try {
-          await writeFile(target, await depthOf(path, pool, options, config));
+          await writeFile(target, await depthOf(path, pool, spec, config));
           progress.tick(`${path} -> ${target}`);
         } catch (error) {
           const message = (error as Error).message;
@@ -77,25 +84,36 @@ export async function predict(options: PredictOptions, config: AppConfig): Promi
   };
 }
 
+/** The rendering the options ask for, as the result route would parse it from a query. */
+function specOf(options: PredictOptions): RenderSpec {
+  const { format, colormap, invert } = options;
+  const pointCloud = format === 'ply' ? POINT_CLOUD_DEFAULTS : {};
+  return normaliseSpec({ format, colormap, invert, sideBySide: false, ...pointCloud });
+}
+
 async function depthOf(
   path: string,
   pool: WorkerPool,
-  options: PredictOptions,
+  spec: RenderSpec,
   config: AppConfig,
 ): Promise<Uint8Array> {
   const bytes = await readFile(path);
   // The upload route's admission checks, so the CLI refuses exactly what the service refuses.
   await probeImage(bytes, config);
-  const run = pool.run(randomUUID(), bytes, options.format, config.jobTimeoutMs);
-  const result: DepthResult = await run.result;
-  if (options.colormap === DEFAULT_COLORMAP) return result.heatmap;
-  const { depth, depthMin: min, depthMax: max, format } = result;
+  const eager = (HEATMAP_FORMATS as readonly string[]).includes(spec.format)
+    ? (spec.format as HeatmapFormat)
+    : 'png';
+  const result: DepthResult = await pool.run(randomUUID(), bytes, eager, config.jobTimeoutMs)
+    .result;
+  // The worker's own heatmap is the default rendering; anything else renders as the service does.
+  if (specKey(spec) === specKey(defaultSpec(result.format))) return result.heatmap;
   return pool.render({
-    depth,
-    range: { min, max },
+    depth: result.depth,
     size: result,
-    colormap: options.colormap,
-    format,
+    kernel: result.upsampling,
+    range: { min: result.depthMin, max: result.depthMax },
+    spec,
+    original: result.image,
   });
 }
 

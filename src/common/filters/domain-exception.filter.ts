@@ -1,3 +1,4 @@
+import { PointCloudParamsError } from '../../inference/errors/point-cloud-params.error';
 import {
   ArgumentsHost,
   Catch,
@@ -42,6 +43,7 @@ const DOMAIN_ERRORS: [ErrorClass, number, string][] = [
   [MalformedUploadError, 400, 'malformed_upload'],
   [InvalidSocketIdError, 400, 'invalid_socket_id'],
   [UnknownModelError, 400, 'unknown_model'],
+  [PointCloudParamsError, 400, 'bad_request'],
   [InvalidImageError, 400, 'invalid_image'],
   [UploadTimeoutError, 408, 'request_timeout'],
   [UploadTooLargeError, 413, 'upload_too_large'],

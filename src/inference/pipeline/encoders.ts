@@ -13,6 +13,8 @@ import {
 import type { ResultFormat, UpsampleKernel } from './render-options';
 import type { RenderSpec } from './render-spec';
 import { decodeUpright, joinSideBySide } from './side-by-side';
+import { buildPointCloudPly } from './point-cloud';
+import { POINT_CLOUD_DEFAULTS } from './point-cloud-params';
 import { toLevels } from './upsample';
 
 /** Everything an encoder may need; each takes only what its format uses. */
@@ -69,4 +71,19 @@ export const ENCODERS: Readonly<Record<EncodedFormat, Encoder>> = {
     Promise.resolve(encodeGray16Png(levelsFor(input), input.size.width, input.size.height)),
   npy: (input) => Promise.resolve(encodeNpy(floats(input), input.size.width, input.size.height)),
   pfm: (input) => Promise.resolve(encodePfm(floats(input), input.size.width, input.size.height)),
+  ply: async (input) => {
+    const { width, height } = input.size;
+    if (!input.original) throw new Error('A point cloud needs the original photo for its colours.');
+    const rgb = await decodeUpright(input.original, { width, height }, input.maxInputPixels);
+    const { fov, step, edge, far } = { ...POINT_CLOUD_DEFAULTS, ...definedOnly(input.spec) };
+    const cloud = { depth: floats(input), rgb, width, height, range: input.range };
+    return buildPointCloudPly(cloud, { fov, step, edge, far });
+  },
 };
+
+function definedOnly(spec: RenderSpec): Partial<Record<'fov' | 'step' | 'edge' | 'far', number>> {
+  const { fov, step, edge, far } = spec;
+  return Object.fromEntries(
+    Object.entries({ fov, step, edge, far }).filter(([, value]) => value !== undefined),
+  );
+}

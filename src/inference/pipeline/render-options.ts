@@ -8,11 +8,21 @@ export const HEATMAP_FORMATS = ['png', 'jpeg'] as const;
 export type HeatmapFormat = (typeof HEATMAP_FORMATS)[number];
 
 /** Every format GET /api/v1/depth/:id/result?format= accepts, in the order /api/v1/outputs lists them. */
-export const RESULT_FORMATS = ['png', 'jpeg', 'webp', 'png16', 'npy', 'pfm', 'json'] as const;
+export const RESULT_FORMATS = [
+  'png',
+  'jpeg',
+  'webp',
+  'png16',
+  'npy',
+  'pfm',
+  'ply',
+  'json',
+] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
 /** Query parameters besides format; each format says which of them apply to it. */
-export type RenderParam = 'colormap' | 'invert' | 'range' | 'side_by_side';
+export type RenderParam =
+  'colormap' | 'invert' | 'range' | 'side_by_side' | 'fov' | 'step' | 'edge' | 'far';
 
 export const COLORMAP_NAMES = ['inferno', 'magma', 'plasma', 'viridis', 'turbo', 'gray'] as const;
 export type ColormapName = (typeof COLORMAP_NAMES)[number];

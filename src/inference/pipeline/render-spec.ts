@@ -22,6 +22,11 @@ export interface RenderSpec {
   range?: DepthRange;
   /** The upright photo and the heatmap side by side: 2W x H. */
   sideBySide: boolean;
+  /** Point cloud camera and filtering (ply only; see point-cloud-params.ts), always all four. */
+  fov?: number;
+  step?: number;
+  edge?: number;
+  far?: number;
 }
 
 /** The spec field each query parameter sets. */
@@ -30,6 +35,10 @@ export const PARAM_FIELDS: Record<RenderParam, keyof RenderSpec> = {
   invert: 'invert',
   range: 'range',
   side_by_side: 'sideBySide',
+  fov: 'fov',
+  step: 'step',
+  edge: 'edge',
+  far: 'far',
 };
 
 const DEFAULTS: Omit<RenderSpec, 'format'> = {

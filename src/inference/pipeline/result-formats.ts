@@ -60,6 +60,13 @@ export const FORMAT_INFO: Readonly<Record<ResultFormat, ResultFormatInfo>> = {
     label: 'Depth, float32 (PFM)',
     params: [],
   },
+  ply: {
+    id: 'ply',
+    mediaType: 'application/x-ply',
+    extension: 'ply',
+    label: 'Point cloud (PLY)',
+    params: ['fov', 'step', 'edge', 'far'],
+  },
   json: {
     id: 'json',
     mediaType: 'application/json',

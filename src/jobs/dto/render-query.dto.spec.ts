@@ -53,7 +53,7 @@ describe('RenderQueryPipe', () => {
 
   it('names the parameter and the accepted values when refusing', () => {
     expect(refusal({ format: 'gif' })).toBe(
-      'format must be one of: png, jpeg, webp, png16, npy, pfm, json.',
+      'format must be one of: png, jpeg, webp, png16, npy, pfm, ply, json.',
     );
     expect(refusal({ colormap: 'jet' })).toMatch(/^colormap must be one of: inferno, magma/);
     expect(refusal({ invert: 'yes' })).toMatch(/^invert must be one of: true, false, 1, 0/);

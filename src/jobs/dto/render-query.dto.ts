@@ -4,6 +4,8 @@ import {
   DEFAULT_COLORMAP,
   RESULT_FORMATS,
 } from '../../inference/pipeline/render-options';
+import { PointCloudParamsError } from '../../inference/errors/point-cloud-params.error';
+import { resolvePointCloudParams } from '../../inference/pipeline/point-cloud-params';
 import type { RenderSpec } from '../../inference/pipeline/render-spec';
 import { OUTPUTS } from './outputs.dto';
 
@@ -22,6 +24,11 @@ export interface RenderQueryDto {
   range?: string;
   /** Like invert. */
   side_by_side?: string;
+  /** ply only: field of view (degrees), sampling step, edge threshold, far/near ratio. */
+  fov?: string;
+  step?: string;
+  edge?: string;
+  far?: string;
 }
 
 const TRUE = ['', 'true', '1'];
@@ -80,12 +87,24 @@ function range(raw: unknown): RenderSpec['range'] {
 export class RenderQueryPipe implements PipeTransform<unknown, RenderSpec> {
   transform(query: unknown): RenderSpec {
     const q = (query ?? {}) as RenderQueryDto & Record<string, unknown>;
+    const format = oneOf('format', q.format, RESULT_FORMATS, OUTPUTS.defaultFormat);
     return {
-      format: oneOf('format', q.format, RESULT_FORMATS, OUTPUTS.defaultFormat),
+      format,
       colormap: oneOf('colormap', q.colormap, COLORMAP_NAMES, DEFAULT_COLORMAP),
       invert: flag('invert', q.invert),
       range: range(q.range),
       sideBySide: flag('side_by_side', q.side_by_side),
+      // Resolved to all four values, so a default spelled out is the same cached rendering.
+      ...(format === 'ply' ? pointCloud(q) : {}),
     };
+  }
+}
+
+function pointCloud(q: RenderQueryDto & Record<string, unknown>) {
+  try {
+    return resolvePointCloudParams({ fov: q.fov, step: q.step, edge: q.edge, far: q.far });
+  } catch (error) {
+    if (error instanceof PointCloudParamsError) throw new BadRequestException(error.message);
+    throw error;
   }
 }
