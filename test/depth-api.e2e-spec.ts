@@ -75,7 +75,7 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
     expect(bad.body).toEqual({
       statusCode: 400,
       code: 'bad_request',
-      error: 'format must be one of: png, jpeg, webp, png16, npy, pfm, json.',
+      error: 'format must be one of: png, jpeg, webp, png16, npy, pfm, ply, json.',
     });
   });
 
@@ -87,7 +87,7 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
       colormaps: ['inferno', 'magma', 'plasma', 'viridis', 'turbo', 'gray'],
     });
     const formats = (outputs.body as OutputsDto).formats.map((format) => format.id);
-    expect(formats).toEqual(['png', 'jpeg', 'webp', 'png16', 'npy', 'pfm', 'json']);
+    expect(formats).toEqual(['png', 'jpeg', 'webp', 'png16', 'npy', 'pfm', 'ply', 'json']);
     const { id } = await depthOf(photo('chelsea_cat_small.jpg'));
     const pixels = async (query: string) => {
       const res = await t.http().get(`/api/v1/depth/${id}/result${query}`).expect(200);
