@@ -109,9 +109,7 @@ export function encodeJpeg(
   rgb: Uint8Array,
   size: Pick<HeatmapSize, 'width' | 'height'>,
 ): Promise<Buffer> {
-  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
-    .jpeg({ quality: 90, optimiseCoding: false })
-    .toBuffer();
+  return rawRgb(rgb, size).jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
 }
 
 /** Packed RGB as WebP, at libwebp's fastest effort: a heatmap is smooth and compresses well anyway. */
@@ -119,9 +117,7 @@ export function encodeWebp(
   rgb: Uint8Array,
   size: Pick<HeatmapSize, 'width' | 'height'>,
 ): Promise<Buffer> {
-  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
-    .webp({ quality: 85, effort: 0 })
-    .toBuffer();
+  return rawRgb(rgb, size).webp({ quality: 85, effort: 0 }).toBuffer();
 }
 
 /** Packed RGB as a fast, unfiltered-choice PNG (for images with more than a palette's colours). */
@@ -129,7 +125,10 @@ export function encodeRgbPng(
   rgb: Uint8Array,
   size: Pick<HeatmapSize, 'width' | 'height'>,
 ): Promise<Buffer> {
-  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
-    .png({ compressionLevel: 2, adaptiveFiltering: false })
-    .toBuffer();
+  return rawRgb(rgb, size).png({ compressionLevel: 2, adaptiveFiltering: false }).toBuffer();
+}
+
+/** Packed 8-bit RGB as a sharp pipeline, for the encoders above. */
+function rawRgb(rgb: Uint8Array, size: Pick<HeatmapSize, 'width' | 'height'>) {
+  return sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } });
 }
