@@ -21,7 +21,9 @@ export interface HeatmapSize {
 export function depthRange(depth: Float32Array): DepthRange {
   let min = Infinity;
   let max = -Infinity;
-  for (const value of depth) {
+  // Indexed, not for-of: the iterator costs several times more on a photo-sized array.
+  for (let i = 0; i < depth.length; i++) {
+    const value = depth[i];
     if (value < min) min = value;
     if (value > max) max = value;
   }

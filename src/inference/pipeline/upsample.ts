@@ -146,12 +146,20 @@ export function toLevels(
   invert = false,
 ): Uint16Array {
   const out = new Uint16Array(values.length);
-  const flip = invert ? 65535 : 0;
-  if (max - min <= 0) return out.fill(flip);
+  if (max - min <= 0) return out.fill(invert ? 65535 : 0);
   const scale = 65535 / (max - min);
-  for (let i = 0; i < values.length; i++) {
-    const level = (values[i] - min) * scale + 0.5;
-    out[i] = Math.abs(flip - (level <= 0 ? 0 : level >= 65535 ? 65535 : Math.floor(level)));
+  // Two plain loops rather than one with per-pixel branches and Math calls: this
+  // runs on every heatmap, and `| 0` floors the non-negative level.
+  if (invert) {
+    for (let i = 0; i < values.length; i++) {
+      const level = (values[i] - min) * scale + 0.5;
+      out[i] = 65535 - (level <= 0 ? 0 : level >= 65535 ? 65535 : level | 0);
+    }
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      const level = (values[i] - min) * scale + 0.5;
+      out[i] = level <= 0 ? 0 : level >= 65535 ? 65535 : level | 0;
+    }
   }
   return out;
 }
