@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { model, photo } from '../../test/helpers/paths';
 import type { DepthResult } from './inference.types';
-import { findCatalogModel, type ModelContract } from './model/model-catalog';
+import { findCatalogModel, type ModelContract, type UpsamplingKernel } from './model/model-catalog';
+import { INFERNO } from './pipeline/colormap';
+import { renderHeatmap } from './pipeline/postprocess';
 import { WorkerPool } from './worker-pool';
 
 /**
@@ -109,6 +111,15 @@ describe.each(ENTRIES)('catalog contract of $id (generated model, real worker)',
   it(`records the declared upsampling (${contract.upsampling}) with the depth`, async () => {
     const result = await depthOf(await solid(64, 48));
     expect(result.upsampling).toBe(contract.upsampling);
+  });
+
+  it(`renders its heatmap with the declared kernel (${contract.upsampling}), not the other`, async () => {
+    const result = await depthOf(readFileSync(photo('coffee_cup_closeup.png')));
+    const heatmapWith = async (kernel: UpsamplingKernel) =>
+      (await renderHeatmap(result.depth, result, INFERNO, 'png', kernel)).bytes;
+    const other = contract.upsampling === 'bicubic' ? 'bilinear' : 'bicubic';
+    expect(Buffer.from(result.heatmap).equals(await heatmapWith(contract.upsampling))).toBe(true);
+    expect(Buffer.from(result.heatmap).equals(await heatmapWith(other))).toBe(false);
   });
 
   it('passes the readiness self-check at its policy size', async () => {
