@@ -2,32 +2,17 @@ import { applyLut, COLORMAPS } from './colormap';
 import { encodeNpy, encodePfm } from './float-formats';
 import { encodeGray16Png } from './gray16-png';
 import { encodeIndexedPng } from './indexed-png';
-import {
-  type DepthRange,
-  encodeJpeg,
-  encodeRgbPng,
-  encodeWebp,
-  type HeatmapSize,
-  photoDepth,
-} from './postprocess';
-import type { ResultFormat, UpsampleKernel } from './render-options';
+import { encodeJpeg, encodeRgbPng, encodeWebp, photoDepth } from './postprocess';
+import type { ResultFormat } from './render-options';
 import type { RenderSpec } from './render-spec';
 import { decodeUpright, joinSideBySide } from './side-by-side';
 import { buildPointCloudPly } from './point-cloud';
 import { POINT_CLOUD_DEFAULTS } from './point-cloud-params';
 import { toLevels } from './upsample';
+import type { RenderTask } from '../inference.types';
 
-/** Everything an encoder may need; each takes only what its format uses. */
-export interface EncodeInput {
-  /** The model-sized raw depth, as stored with the job. */
-  depth: Float32Array;
-  size: HeatmapSize;
-  kernel: UpsampleKernel;
-  /** Min-max of the photo-sized depth (the job's depthMin/depthMax). */
-  range: DepthRange;
-  spec: RenderSpec;
-  /** The upload's bytes, for renderings that show the photo. */
-  original?: Uint8Array;
+/** Everything an encoder may need (the render task plus the worker's limit); each takes what it uses. */
+export interface EncodeInput extends Omit<RenderTask, 'kind'> {
   maxInputPixels: number;
 }
 
