@@ -3,7 +3,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
 import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
-import { depthRange, photoLevels } from '../../src/inference/pipeline/postprocess';
+import { depthRange, heatmapLevels } from '../../src/inference/pipeline/postprocess';
 import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
 import { sessionOptions } from '../../src/inference/session-options';
 import type { BenchPhoto } from './photos';
@@ -33,7 +33,7 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
     const depth = out[session.outputNames[0]].data as Float32Array;
     const size = { depthWidth: 256, depthHeight: 256, width: photo.width, height: photo.height };
     cases.push({
-      levels: photoLevels(depth, size, depthRange(depth)),
+      levels: heatmapLevels(depth, size, 'bicubic').levels,
       depth,
       ...size,
       w: photo.width,
@@ -64,10 +64,10 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
   const range = (c: (typeof cases)[number]) => depthRange(c.depth);
   return [
     await measure('upsample', 'JS separable bicubic (now)', (c) =>
-      photoLevels(
+      heatmapLevels(
         c.depth,
         { depthWidth: 256, depthHeight: 256, width: c.w, height: c.h },
-        range(c),
+        'bicubic',
       ),
     ),
     await measure('upsample', 'libvips cubic, 16-bit (before)', async (c) => {

@@ -22,7 +22,7 @@ export type { PointCloudParams } from './point-cloud-params';
 export interface PointCloudInput {
   /**
    * Relative inverse depth (bigger = nearer) at the photo's size, row-major:
-   * floats, or the 16-bit levels of photoLevels with range {min: 0, max: 65535}.
+   * floats, or the 16-bit levels of heatmapLevels with range {min: 0, max: 65535}.
    */
   depth: Float32Array | Uint16Array;
   /** The photo's colours, packed RGB, row-major, width·height·3 bytes. */

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
 import { encodeIndexedPng } from './indexed-png';
 import type { HeatmapFormat, UpsampleKernel } from './render-options';
-import { toLevels, upsampleDepth, upsampleFloat } from './upsample';
+import { toLevels, upsampleFloat } from './upsample';
 
 export type { HeatmapFormat } from './render-options';
 
@@ -31,23 +31,6 @@ export function depthRange(depth: Float32Array): DepthRange {
     throw new Error('The model produced a non-finite depth value.');
   }
   return { min, max };
-}
-
-/**
- * The model-sized depth upsampled once to the photo's size (bicubic, as
- * MiDaS does) and normalised to 16-bit levels: the input of every rendering.
- */
-export function photoLevels(
-  depth: Float32Array,
-  size: HeatmapSize,
-  range: DepthRange,
-): Uint16Array {
-  return upsampleDepth(
-    depth,
-    { width: size.depthWidth, height: size.depthHeight },
-    { width: size.width, height: size.height },
-    range,
-  );
 }
 
 /**
@@ -94,13 +77,27 @@ export async function renderHeatmap(
   /** Called between the expensive steps; may throw to stop early. */
   checkpoint: () => void = () => undefined,
 ): Promise<{ bytes: Buffer; range: DepthRange }> {
-  const values = photoDepth(depth, size, kernel);
-  // A cancelled job should stop within its grace even on a huge photo: check after each pass.
-  checkpoint();
-  const range = depthRange(values);
-  const levels = toLevels(values, range);
+  const { levels, range } = heatmapLevels(depth, size, kernel, checkpoint);
   checkpoint();
   return { bytes: await encodeLevels(levels, size, lut, format), range };
+}
+
+/**
+ * The heatmap's input: the photo-sized depth as 16-bit levels over its own
+ * min-max (which it returns, as the job's depthMin/depthMax). The worker and
+ * the benchmarks both call this, so the bench measures what the service runs.
+ */
+export function heatmapLevels(
+  depth: Float32Array,
+  size: HeatmapSize,
+  kernel: UpsampleKernel,
+  /** A cancelled job should stop within its grace even on a huge photo: checked between passes. */
+  checkpoint: () => void = () => undefined,
+): { levels: Uint16Array; range: DepthRange } {
+  const values = photoDepth(depth, size, kernel);
+  checkpoint();
+  const range = depthRange(values);
+  return { levels: toLevels(values, range), range };
 }
 
 /**
