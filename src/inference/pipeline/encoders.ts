@@ -23,7 +23,7 @@ export type EncodedFormat = Exclude<ResultFormat, 'json'>;
 
 /** Photo-sized levels for this spec: its fixed range or the image's own, then inverted if asked. */
 function levelsFor(input: EncodeInput): Uint16Array {
-  const values = photoDepth(input.depth, input.size, input.kernel);
+  const { values } = photoDepth(input.depth, input.size, input.kernel);
   return toLevels(values, input.spec.range ?? input.range, input.spec.invert);
 }
 
@@ -41,7 +41,7 @@ async function colour(
 }
 
 function floats(input: EncodeInput): Float32Array {
-  return photoDepth(input.depth, input.size, input.kernel);
+  return photoDepth(input.depth, input.size, input.kernel).values;
 }
 
 export const ENCODERS: Readonly<Record<EncodedFormat, Encoder>> = {

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
 import { encodeIndexedPng } from './indexed-png';
 import type { HeatmapFormat, UpsampleKernel } from './render-options';
-import { toLevels, upsampleFloat } from './upsample';
+import { toLevels, type Upsampled, upsampleFloat } from './upsample';
 
 export type { HeatmapFormat } from './render-options';
 
@@ -34,16 +34,16 @@ export function depthRange(depth: Float32Array): DepthRange {
 }
 
 /**
- * The model's depth at the photo's size: the values every result is made
- * from (npy and pfm carry them as they are). Cubic overshoot is clamped to the
- * model's own output range, so the photo's min-max (the job's depthMin and
- * depthMax) never lies outside what the network produced.
+ * The model's depth at the photo's size, with its min-max: the values every
+ * result is made from (npy and pfm carry them as they are). Cubic overshoot
+ * is clamped to the model's own output range, so the photo's min-max (the
+ * job's depthMin and depthMax) never lies outside what the network produced.
  */
 export function photoDepth(
   depth: Float32Array,
   size: HeatmapSize,
   kernel: UpsampleKernel,
-): Float32Array {
+): Upsampled {
   return upsampleFloat(
     depth,
     { width: size.depthWidth, height: size.depthHeight },
@@ -94,9 +94,8 @@ export function heatmapLevels(
   /** A cancelled job should stop within its grace even on a huge photo: checked between passes. */
   checkpoint: () => void = () => undefined,
 ): { levels: Uint16Array; range: DepthRange } {
-  const values = photoDepth(depth, size, kernel);
+  const { values, range } = photoDepth(depth, size, kernel);
   checkpoint();
-  const range = depthRange(values);
   return { levels: toLevels(values, range), range };
 }
 

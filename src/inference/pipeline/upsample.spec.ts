@@ -1,4 +1,4 @@
-import { toLevels, upsampleDepth, upsampleFloat } from './upsample';
+import { toLevels, upsampleFloat } from './upsample';
 
 /** Straight from PyTorch's definition: bilinear, half-pixel centres, negative source clamped to 0. */
 function bilinearReference(depth: Float32Array, w: number, h: number, W: number, H: number) {
@@ -52,46 +52,6 @@ function reference(depth: Float32Array, w: number, h: number, W: number, H: numb
   return out;
 }
 
-describe('upsampleDepth', () => {
-  const depth = new Float32Array(7 * 5).map((_, i) => ((i * 37) % 11) / 10);
-  const range = { min: 0, max: 1 };
-
-  it('matches 2-D bicubic interpolation (PyTorch align_corners=False) to within a level', () => {
-    const out = upsampleDepth(depth, { width: 7, height: 5 }, { width: 23, height: 17 }, range);
-    const expected = reference(depth, 7, 5, 23, 17).map((v) =>
-      Math.min(65535, Math.max(0, Math.round(v * 65535))),
-    );
-    expect(out).toHaveLength(23 * 17);
-    let worst = 0;
-    out.forEach((level, i) => (worst = Math.max(worst, Math.abs(level - expected[i]))));
-    expect(worst).toBeLessThanOrEqual(1);
-  });
-
-  it('is the identity at the same size, and clamps cubic overshoot into the range', () => {
-    const same = upsampleDepth(depth, { width: 7, height: 5 }, { width: 7, height: 5 }, range);
-    expect(Array.from(same)).toEqual(Array.from(depth, (v) => Math.round(v * 65535)));
-    // A step makes bicubic ring below 0 and above 1; levels stay inside.
-    const step = new Float32Array([0, 0, 1, 1]);
-    const out = upsampleDepth(step, { width: 4, height: 1 }, { width: 40, height: 1 }, range);
-    expect(Math.min(...out)).toBe(0);
-    expect(Math.max(...out)).toBe(65535);
-  });
-
-  it('maps a flat depth map to level 0', () => {
-    const flat = new Float32Array(4).fill(3);
-    const out = upsampleDepth(
-      flat,
-      { width: 2, height: 2 },
-      { width: 5, height: 5 },
-      {
-        min: 3,
-        max: 3,
-      },
-    );
-    expect(Math.max(...out)).toBe(0);
-  });
-});
-
 describe('upsampleFloat', () => {
   const depth = new Float32Array(7 * 5).map((_, i) => ((i * 37) % 11) / 10);
   const from = { width: 7, height: 5 };
@@ -100,7 +60,7 @@ describe('upsampleFloat', () => {
     Math.max(...expected.map((v, i) => Math.abs(out[i] - v)));
 
   it('returns the bicubic values themselves (PyTorch align_corners=False)', () => {
-    const out = upsampleFloat(depth, from, to, 'bicubic');
+    const out = upsampleFloat(depth, from, to, 'bicubic').values;
     expect(out).toHaveLength(23 * 17);
     expect(worst(out, reference(depth, 7, 5, 23, 17))).toBeLessThan(1e-5);
     // Unclamped, a step rings outside its range, as in PyTorch.
@@ -108,13 +68,13 @@ describe('upsampleFloat', () => {
       new Float32Array([0, 0, 1, 1]),
       { width: 4, height: 1 },
       { width: 40, height: 1 },
-    );
+    ).values;
     expect(Math.min(...step)).toBeLessThan(0);
     expect(Math.max(...step)).toBeGreaterThan(1);
   });
 
   it('returns bilinear values with the same convention', () => {
-    const out = upsampleFloat(depth, from, to, 'bilinear');
+    const out = upsampleFloat(depth, from, to, 'bilinear').values;
     expect(worst(out, bilinearReference(depth, 7, 5, 23, 17))).toBeLessThan(1e-5);
     // Bilinear never leaves the range of its inputs.
     expect(Math.min(...out)).toBeGreaterThanOrEqual(0);
@@ -126,18 +86,17 @@ describe('upsampleFloat', () => {
     const out = upsampleFloat(step, { width: 4, height: 1 }, { width: 40, height: 1 }, 'bicubic', {
       min: 0,
       max: 1,
-    });
+    }).values;
     expect([Math.min(...out), Math.max(...out)]).toEqual([0, 1]);
   });
 
-  it('agrees with the fused heatmap path, level for level, for either kernel', () => {
-    for (const kernel of ['bicubic', 'bilinear'] as const) {
-      const range = { min: 0, max: 1 };
-      const fused = upsampleDepth(depth, from, to, range, kernel);
-      const split = toLevels(upsampleFloat(depth, from, to, kernel), range);
-      const diff = Math.max(...Array.from(fused, (level, i) => Math.abs(level - split[i])));
-      expect(diff).toBeLessThanOrEqual(1);
+  it('returns the min-max of the values it made, clamped ones included', () => {
+    for (const clamp of [undefined, { min: 0.2, max: 0.7 }]) {
+      const { values, range } = upsampleFloat(depth, from, to, 'bicubic', clamp);
+      expect(range).toEqual({ min: Math.min(...values), max: Math.max(...values) });
     }
+    const { range } = upsampleFloat(depth, from, to, 'bicubic', { min: 0.2, max: 0.7 });
+    expect(range).toEqual({ min: Math.fround(0.2), max: Math.fround(0.7) });
   });
 });
 
