@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
-import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
+import { DEFLATE, encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
 import { depthRange, heatmapLevels } from '../../src/inference/pipeline/postprocess';
 import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
 import { sessionOptions } from '../../src/inference/session-options';
@@ -79,8 +79,11 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
         .raw({ depth: 'ushort' })
         .toBuffer();
     }),
-    await measure('png', 'palette, Sub filter, RLE deflate (now)', (c) =>
+    await measure('png', 'palette, Sub filter, Huffman-only deflate (now)', (c) =>
       encodeIndexedPng(c.levels, c.w, c.h, INFERNO),
+    ),
+    await measure('png', 'palette, Sub filter, RLE deflate (before)', (c) =>
+      encodeIndexedPng(c.levels, c.w, c.h, INFERNO, DEFLATE),
     ),
     await measure('png', 'LUT + sharp RGB, level 6 (before)', (c) =>
       rgbOf(c).png({ compressionLevel: 6 }).toBuffer(),
