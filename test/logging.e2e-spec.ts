@@ -99,7 +99,7 @@ describe('JSON logs with request ids', () => {
       const done = await waitForLine((line) => line.msg.startsWith(`Job ${jobId} done`));
       expect(done).toMatchObject({
         level: 'info',
-        context: 'JobsService',
+        context: 'JobRunner',
         requestId: requestIds[i],
       });
       const about = lines().filter((line) => line.msg.includes(jobId));

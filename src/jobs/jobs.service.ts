@@ -4,9 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { RenderSpec } from '../inference/pipeline/render-spec';
-import type { DepthResult } from '../inference/inference.types';
-import type { InferenceRun } from '../inference/worker-pool';
-import { FailureReason, Job, JobOutput } from '../results/job.entity';
+import { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
 import { isJobId } from '../results/result-files';
 import type { RenderedResult } from '../results/rendered-result';
@@ -19,7 +17,7 @@ import {
   ShuttingDownError,
 } from './errors/job.errors';
 import { ShutdownDeadlineError } from './errors/shutdown-deadline.error';
-import { classifyFailure } from './job-classifier';
+import { JobRunner } from './job-runner';
 import { PositionNotifier } from './position-notifier';
 
 interface Pending {
@@ -39,12 +37,9 @@ export class JobsService implements BeforeApplicationShutdown {
   private readonly queue: Pending[] = [];
   /** One entry per occupied worker slot; settles when the thread is free again. */
   private readonly running = new Set<Promise<void>>();
-  /** Runs whose result is still awaited, by job id, so a shutdown deadline can cancel them. */
-  private readonly inFlight = new Map<string, InferenceRun>();
   private draining = false;
-  /** Smoothed job duration, for an honest Retry-After. */
-  private averageJobMs = 1000;
   private readonly positions: PositionNotifier;
+  private readonly runner: JobRunner;
 
   constructor(
     private readonly config: AppConfig,
@@ -53,6 +48,7 @@ export class JobsService implements BeforeApplicationShutdown {
     private readonly events: JobEvents,
   ) {
     this.positions = new PositionNotifier(events, () => this.queue.map(({ job }) => job));
+    this.runner = new JobRunner(config, inference, store, events);
   }
 
   /** Queued plus running jobs. */
@@ -155,8 +151,9 @@ export class JobsService implements BeforeApplicationShutdown {
     const started = Date.now();
     const deadline = setTimeout(() => this.abandon(graceMs), graceMs);
     try {
-      // Each settled run has already started the next queued job (see pump).
+      // Each freed slot has already started the next queued job (see pump).
       while (this.running.size > 0) await Promise.race(this.running);
+      await this.runner.settled();
     } finally {
       clearTimeout(deadline);
       this.positions.stop();
@@ -168,82 +165,30 @@ export class JobsService implements BeforeApplicationShutdown {
     const queued = this.queue.splice(0);
     this.logger.warn(
       `Shutdown grace of ${graceMs} ms is over: failing ${queued.length} queued and cancelling ` +
-        `${this.inFlight.size} running jobs.`,
+        `${this.runner.running} running jobs.`,
     );
     const error = new ShutdownDeadlineError(graceMs);
     for (const { job } of queued) {
-      withRequestId(job.requestId, () => this.fail(job, 'shutdown', error.message));
+      withRequestId(job.requestId, () => this.runner.fail(job, 'shutdown', error.message));
     }
-    for (const run of this.inFlight.values()) run.cancel(error);
+    this.runner.cancelAll(error);
   }
 
   private pump(): void {
     while (this.running.size < this.config.workers && this.queue.length > 0) {
-      const next = this.queue.shift() as Pending;
+      const { job, image } = this.queue.shift() as Pending;
       // Run on behalf of the job's own request, not of whichever one freed the slot.
-      const run = withRequestId(next.job.requestId, () => this.execute(next)).finally(() => {
-        this.running.delete(run);
+      const slot = withRequestId(job.requestId, () => this.runner.start(job, image)).finally(() => {
+        this.running.delete(slot);
         this.pump();
       });
-      this.running.add(run);
+      this.running.add(slot);
       if (this.queue.length > 0) this.positions.changed();
     }
   }
 
-  /** Settles when the worker thread is free again, which after a timeout is later than the job's end. */
-  private async execute({ job, image }: Pending): Promise<void> {
-    job.start();
-    this.logger.log(
-      `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,
-    );
-    this.events.emit('started', job);
-    let released = Promise.resolve();
-    try {
-      const run = this.inference.run(
-        job.id,
-        image,
-        job.preferredFormat,
-        this.config.jobTimeoutMs,
-        job.model,
-      );
-      released = run.released;
-      this.inFlight.set(job.id, run);
-      const result = await run.result;
-      await this.store.saveOutput(job, result);
-      job.complete(outputOf(result, job.model ?? this.inference.defaultModel), result.timings);
-      const t = job.timings!;
-      this.logger.log(
-        `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
-          `inference ${t.inferenceMs} ms on ${result.threads} threads, postprocess ${t.postprocessMs} ms).`,
-      );
-      this.events.emit('finished', job);
-    } catch (error) {
-      const { reason, message } = classifyFailure(error);
-      this.fail(job, reason, message);
-    } finally {
-      this.inFlight.delete(job.id);
-      const ranMs = Date.now() - (job.startedAt ?? Date.now());
-      this.averageJobMs = 0.8 * this.averageJobMs + 0.2 * ranMs;
-    }
-    await released;
-  }
-
-  private fail(job: Job, reason: FailureReason, message: string): void {
-    job.fail(reason, message);
-    this.logger.warn(
-      `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
-    );
-    this.events.emit('finished', job);
-  }
-
   private retryAfterSeconds(): number {
-    const drainMs = (this.depth * this.averageJobMs) / this.config.workers;
+    const drainMs = (this.depth * this.runner.averageJobMs) / this.config.workers;
     return Math.min(60, Math.max(1, Math.ceil(drainMs / 1000)));
   }
-}
-
-/** What the job keeps of a worker's result; the large buffers go to disk. */
-function outputOf(result: DepthResult, model: string): JobOutput {
-  const { format, width, height, depthWidth, depthHeight, depthMin, depthMax, upsampling } = result;
-  return { model, upsampling, format, width, height, depthWidth, depthHeight, depthMin, depthMax };
 }
