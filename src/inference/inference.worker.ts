@@ -1,12 +1,14 @@
 /**
  * Piscina worker: one ONNX Runtime session per thread, loaded once. This file
- * must not import Nest; it receives plain data and returns transferable buffers.
+ * and those in worker/ must not import Nest; they receive plain data and
+ * return transferable buffers. The thread's one-time setup stays here, at the
+ * entry's import, so that its order holds (the nice value before any session).
  */
 import { setPriority } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parentPort, threadId } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import sharp from 'sharp';
 import { injectFault, requestedFault } from './fault-injection';
 import type {
@@ -17,19 +19,16 @@ import type {
   SelfCheckResult,
   UndecodableResult,
   WarmupResult,
-  WorkerConfig,
   WorkerTask,
 } from './inference.types';
-import type { SizePolicy } from './model/model-catalog';
 import { checkDepthOutput, goldenImage } from './model/self-check';
 import { INFERNO } from './pipeline/colormap';
 import { type EncodedFormat, ENCODERS } from './pipeline/encoders';
 import { renderHeatmap } from './pipeline/postprocess';
 import { DecodedInput, decodeForModel, toInputTensor } from './pipeline/preprocess';
-import { sessionOptions } from './session-options';
 import { Stage, TaskControl } from './task-control';
-
-const config = workerData as WorkerConfig & { faultInjection?: boolean };
+import { config } from './worker/worker-data';
+import { type Loaded, load, sizePolicy } from './worker/worker-session';
 
 /** Posted once per thread when its session is loaded and warmed, or could not be. */
 export type WorkerLoadMessage =
@@ -53,15 +52,6 @@ try {
   // Not permitted (some sandboxes): run at the inherited priority.
 }
 
-interface Loaded {
-  /** Sized for a busy pool: this worker's share of the cores. */
-  session: InferenceSession;
-  /** Spans every core, for a job that runs alone; absent when it would be no wider. */
-  solo?: InferenceSession;
-  io: ModelIo;
-  loadMs: number;
-}
-
 // Started at import so that a replacement thread warms up before it is needed.
 // The pool counts a thread as alive only once it has said so here.
 const loaded: Promise<Loaded> = load();
@@ -72,59 +62,6 @@ loaded.then(
 
 function report(message: WorkerLoadMessage): void {
   parentPort?.postMessage(message);
-}
-
-async function load(): Promise<Loaded> {
-  const started = performance.now();
-  const { session, io } = await warm(config.intraOpThreads);
-  const solo =
-    config.soloThreads > config.intraOpThreads ? await warm(config.soloThreads) : undefined;
-  return { session, solo: solo?.session, io, loadMs: performance.now() - started };
-}
-
-/** A session whose first, slow run (allocations, kernel choices) happens before any job's. */
-async function warm(threads: number): Promise<{ session: InferenceSession; io: ModelIo }> {
-  const session = await InferenceSession.create(
-    config.modelPath,
-    sessionOptions(threads, config.spinning),
-  );
-  const io = describeIo(session);
-  const { width, height } = warmupSize(io);
-  const input = new Float32Array(3 * width * height).fill(0.5);
-  await session.run({ [io.inputName]: new Tensor('float32', input, [1, 3, height, width]) });
-  return { session, io };
-}
-
-/** A static input size in the model wins over the declared policy; otherwise the policy sizes. */
-function sizePolicy(io: ModelIo): SizePolicy {
-  if (io.inputWidth !== null && io.inputHeight !== null) {
-    return { kind: 'fixed', width: io.inputWidth, height: io.inputHeight };
-  }
-  return config.contract.input;
-}
-
-function warmupSize(io: ModelIo): { width: number; height: number } {
-  const policy = sizePolicy(io);
-  return policy.kind === 'fixed' ? policy : { width: policy.lowerBound, height: policy.lowerBound };
-}
-
-/** Input and output names come from the session; the spatial size too when it is static. */
-function describeIo(session: InferenceSession): ModelIo {
-  const [input] = session.inputMetadata;
-  const shape = input?.isTensor ? input.shape : [];
-  const staticDim = (dim: unknown) => (typeof dim === 'number' && dim > 0 ? dim : undefined);
-  const io = {
-    inputName: session.inputNames[0],
-    outputName: session.outputNames[0],
-    inputHeight: staticDim(shape[2]) ?? null,
-    inputWidth: staticDim(shape[3]) ?? null,
-  };
-  if (shape.length !== 4 || staticDim(shape[1]) !== 3) {
-    throw new Error(
-      `Model input "${io.inputName}" has shape [${shape.join(',')}], expected [1,3,H,W].`,
-    );
-  }
-  return io;
 }
 
 async function depth(
