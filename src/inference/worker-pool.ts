@@ -1,9 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { resolve } from 'node:path';
 import Piscina from 'piscina';
-import { ImageDecodeError } from './errors/image-decode.error';
-import { InferenceTimeoutError } from './errors/inference-timeout.error';
-import { WorkerCrashedError } from './errors/worker-crashed.error';
 import type {
   DepthResult,
   ModelIo,
@@ -17,24 +14,12 @@ import type {
 } from './inference.types';
 import type { WorkerLoadMessage } from './inference.worker';
 import type { HeatmapFormat } from './pipeline/postprocess';
-import { Stage, TaskControl } from './task-control';
+import { type InferenceRun, RunSupervisor } from './run-supervisor';
+import { TaskControl } from './task-control';
+
+export type { InferenceRun } from './run-supervisor';
 
 type WorkerResult = DepthResult | UndecodableResult | WarmupResult | RenderResult | SelfCheckResult;
-
-export interface InferenceRun {
-  /** The depth result; rejects with InferenceTimeoutError at the deadline. */
-  result: Promise<DepthResult>;
-  /** Resolves once the thread is free again, which after a timeout or cancel can be later. */
-  released: Promise<void>;
-  /**
-   * Rejects the result with `reason` now and stops the task at its next stage
-   * boundary, as a timeout does; a no-op once the result has settled.
-   */
-  cancel: (reason: Error) => void;
-}
-
-/** How long a cancelled task may take to reach a stage boundary before its thread is terminated. */
-const REAP_GRACE_MS = 1000;
 
 // Worker threads cannot load TypeScript, so even under ts-jest the pool runs
 // the compiled worker; src/ and dist/ sit at the same depth below the root.
@@ -43,6 +28,7 @@ const WORKER_FILE = resolve(__dirname, '..', '..', 'dist', 'inference', 'inferen
 /** A fixed-size Piscina pool of inference workers, each with its own ONNX Runtime session. */
 export class WorkerPool {
   private readonly logger = new Logger(WorkerPool.name);
+  private readonly runs = new RunSupervisor(this.logger);
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
   /** Threads that finished loading (warm or failed); only warm ones count as alive. */
   private readonly warm = new Set<number>();
@@ -124,32 +110,8 @@ export class WorkerPool {
     );
     this.tasksInFlight += 1;
     void released.then(() => (this.tasksInFlight -= 1));
-    let settle!: { resolve: (value: DepthResult) => void; reject: (error: Error) => void };
-    const result = new Promise<DepthResult>((resolve, reject) => (settle = { resolve, reject }));
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-      return true;
-    };
-    const cancel = (reason: Error) => {
-      if (!finish(() => settle.reject(reason))) return;
-      control.cancel();
-      this.reap(jobId, control, terminate, released);
-    };
-    const timer = setTimeout(() => cancel(new InferenceTimeoutError(timeoutMs)), timeoutMs);
-    task.then(
-      (output) =>
-        finish(() =>
-          output.kind === 'undecodable'
-            ? settle.reject(new ImageDecodeError(output.message))
-            : settle.resolve(output as DepthResult),
-        ),
-      (error: Error) => finish(() => settle.reject(this.explain(jobId, error))),
-    );
-    return { result, released, cancel };
+    const depth = task as Promise<DepthResult | UndecodableResult>;
+    return this.runs.supervise({ jobId, task: depth, released, control, terminate }, timeoutMs);
   }
 
   /** Renders stored depth in a worker; it queues behind running jobs, never beside the event loop. */
@@ -195,43 +157,5 @@ export class WorkerPool {
         ({ threadId }) => !this.warm.has(threadId) && !this.loadFailed.has(threadId),
       );
     while (loading() && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
-  }
-
-  /** Piscina reports a thread that died under a task only by its exit code; say what happened. */
-  private explain(jobId: string, error: Error): Error {
-    const exit = /^worker exited with code: (-?\d+)/.exec(error.message);
-    if (!exit) return error;
-    this.logger.error(
-      `The worker thread running job ${jobId} exited with code ${exit[1]}; a replacement is loading.`,
-    );
-    return new WorkerCrashedError(`exit code ${exit[1]}`);
-  }
-
-  /**
-   * After a timeout or cancel the worker stops at its next stage boundary. If
-   * it has not within the grace period, its thread is terminated, but never
-   * while inside ONNX Runtime, which would abort the whole process; inference
-   * on a fixed-size tensor always returns, so that case only waits.
-   */
-  private reap(
-    jobId: string,
-    control: TaskControl,
-    terminate: AbortController,
-    released: Promise<void>,
-  ): void {
-    let settled = false;
-    void released.then(() => (settled = true));
-    const check = () => {
-      if (settled) return;
-      if (control.stage === Stage.Infer) {
-        setTimeout(check, REAP_GRACE_MS).unref();
-        return;
-      }
-      this.logger.warn(
-        `Terminating the worker of cancelled job ${jobId} during ${Stage[control.stage]}.`,
-      );
-      terminate.abort();
-    };
-    setTimeout(check, REAP_GRACE_MS).unref();
   }
 }
