@@ -16,6 +16,7 @@ import type { WorkerLoadMessage } from './inference.worker';
 import type { HeatmapFormat } from './pipeline/postprocess';
 import { type InferenceRun, RunSupervisor } from './run-supervisor';
 import { TaskControl } from './task-control';
+import { ThreadLoads } from './thread-loads';
 
 export type { InferenceRun } from './run-supervisor';
 
@@ -30,9 +31,7 @@ export class WorkerPool {
   private readonly logger = new Logger(WorkerPool.name);
   private readonly runs = new RunSupervisor(this.logger);
   private readonly pool: Piscina<WorkerTask, WorkerResult>;
-  /** Threads that finished loading (warm or failed); only warm ones count as alive. */
-  private readonly warm = new Set<number>();
-  private readonly loadFailed = new Set<number>();
+  private readonly loads: ThreadLoads;
   /** For metrics: depth tasks on a thread now, and threads ever started. */
   private tasksInFlight = 0;
   private threadsStarted = 0;
@@ -54,13 +53,14 @@ export class WorkerPool {
     this.pool.on('error', (error: Error) =>
       this.logger.error(`A worker thread failed: ${error.message}`),
     );
-    this.pool.on('message', (message: WorkerLoadMessage) => this.onLoad(message));
+    this.loads = new ThreadLoads(this.pool, this.logger);
+    this.pool.on('message', (message: WorkerLoadMessage) => this.loads.onLoad(message));
     this.pool.on('workerCreate', () => (this.threadsStarted += 1));
   }
 
   /** Threads whose session is loaded and warmed: a replacement counts only once it is. */
   get alive(): number {
-    return this.pool.threads.filter((thread) => this.warm.has(thread.threadId)).length;
+    return this.loads.alive;
   }
 
   /** Threads running a depth task, including a cancelled one still winding down. */
@@ -77,7 +77,7 @@ export class WorkerPool {
   async warmUp(): Promise<ModelIo> {
     const runs = Array.from({ length: this.size }, () => this.pool.run({ kind: 'warmup' }));
     const [first] = (await Promise.all(runs)) as WarmupResult[];
-    await this.settled();
+    await this.loads.settled();
     return first.io;
   }
 
@@ -126,36 +126,7 @@ export class WorkerPool {
    * terminates threads, which would abort the process there.
    */
   async close(): Promise<void> {
-    await this.settled();
+    await this.loads.settled();
     await this.pool.close();
-  }
-
-  private onLoad(message: WorkerLoadMessage): void {
-    // Forget threads that are gone (an exited thread no longer knows its id).
-    const current = new Set(this.pool.threads.map((thread) => thread.threadId));
-    for (const set of [this.warm, this.loadFailed]) {
-      for (const id of set) if (!current.has(id)) set.delete(id);
-    }
-    if (message.kind === 'warm') {
-      this.warm.add(message.threadId);
-      this.logger.log(
-        `Worker thread ${message.threadId} loaded and warmed its session in ${Math.round(message.loadMs)} ms.`,
-      );
-    } else {
-      this.loadFailed.add(message.threadId);
-      this.logger.error(
-        `Worker thread ${message.threadId} could not load the model: ${message.message}`,
-      );
-    }
-  }
-
-  /** Resolves once no thread is still loading its session (loading always ends; capped anyway). */
-  private async settled(capMs = 60_000): Promise<void> {
-    const deadline = Date.now() + capMs;
-    const loading = () =>
-      this.pool.threads.some(
-        ({ threadId }) => !this.warm.has(threadId) && !this.loadFailed.has(threadId),
-      );
-    while (loading() && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 20));
   }
 }
