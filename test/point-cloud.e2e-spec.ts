@@ -1,17 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { sampledPoints } from '../src/inference/pipeline/point-cloud';
-import {
-  assertPrerequisites,
-  cardOf,
-  CLIENT_INDEX,
-  launchBrowser,
-  openPage,
-  OpenPage,
-  screenshot,
-} from './helpers/browser';
+import { browserSuite, cardOf, CLIENT_INDEX, OpenPage, screenshot } from './helpers/browser';
 import { photo } from './helpers/paths';
 import { parsePlyHeader } from './helpers/ply';
 import { listen, startApp, TestApp, waitReady } from './helpers/test-app';
@@ -33,33 +25,18 @@ const threeChunks = () =>
       readFileSync(join(ASSETS, name), 'utf8').includes('THREE.WebGLRenderer'),
   );
 
-let browser: Browser;
-const pages: OpenPage[] = [];
-
-beforeAll(async () => {
-  assertPrerequisites();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  const opened = pages.splice(0);
-  await Promise.all(opened.map(({ context }) => context.close()));
-  for (const { pageErrors } of opened) expect(pageErrors).toEqual([]);
-});
+const openApp = browserSuite();
 
 /** Opens the page, recording the path and query of every request it makes. */
 async function open(t: TestApp): Promise<OpenPage & { requested: string[] }> {
   const requested: string[] = [];
-  const opened = await openPage(browser, await listen(t), (page) => {
+  const opened = await openApp(await listen(t), (page) => {
     page.on('request', (req) => {
       const url = new URL(req.url());
       requested.push(url.pathname + url.search);
     });
     return Promise.resolve();
   });
-  pages.push(opened);
   return { ...opened, requested };
 }
 

@@ -1,13 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import {
-  assertPrerequisites,
-  cardOf,
-  launchBrowser,
-  openPage,
-  OpenPage,
-  screenshot,
-} from './helpers/browser';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, cardOf, OpenPage, screenshot } from './helpers/browser';
 import { RESULT_FORMATS } from '../src/inference/pipeline/render-options';
 import { ResultsStore } from '../src/results/results.store';
 import { model, photo } from './helpers/paths';
@@ -22,28 +15,11 @@ import { listen, startApp, TestApp, waitReady } from './helpers/test-app';
 const CAT = 'chelsea_cat_small.jpg';
 const ROOM = 'indoor_room_windows.jpg';
 
-let browser: Browser;
-const pages: OpenPage[] = [];
+const openApp = browserSuite();
 
-beforeAll(async () => {
-  assertPrerequisites();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function open(t: TestApp, setup?: (page: Page) => Promise<unknown>): Promise<OpenPage> {
-  const opened = await openPage(browser, await listen(t), setup);
-  pages.push(opened);
-  return opened;
+function open(t: TestApp, setup?: (page: Page) => Promise<unknown>): Promise<OpenPage> {
+  return listen(t).then((port) => openApp(port, setup));
 }
-
-afterEach(async () => {
-  const opened = pages.splice(0);
-  await Promise.all(opened.map(({ context }) => context.close()));
-  for (const { pageErrors } of opened) expect(pageErrors).toEqual([]);
-});
 
 /** hasText with a string is a case-insensitive substring: "live updates unavailable" would match. */
 const connection = (page: Page, text: RegExp, timeout?: number) =>

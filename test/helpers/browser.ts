@@ -76,3 +76,35 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** The card of one upload, found by its file name. */
 export const cardOf = (page: Page, fileName: string) =>
   page.locator('li.card').filter({ has: page.locator('.card-title', { hasText: fileName }) });
+
+/**
+ * One headless Chromium for a spec file, with the hooks every browser suite
+ * needs: prerequisites checked and the browser launched before the tests,
+ * each test's pages closed after it (and any page error failing it). Returns
+ * the function that opens the app's page on a given port.
+ */
+export function browserSuite(): (
+  port: number,
+  setup?: (page: Page) => Promise<unknown>,
+) => Promise<OpenPage> {
+  let browser: Browser | undefined;
+  const pages: OpenPage[] = [];
+  beforeAll(async () => {
+    assertPrerequisites();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    const opened = pages.splice(0);
+    await Promise.all(opened.map(({ context }) => context.close()));
+    for (const { pageErrors } of opened) expect(pageErrors).toEqual([]);
+  });
+  return async (port, setup) => {
+    if (!browser) throw new Error('The browser suite has not started.');
+    const opened = await openPage(browser, port, setup);
+    pages.push(opened);
+    return opened;
+  };
+}
