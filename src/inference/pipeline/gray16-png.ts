@@ -1,7 +1,5 @@
-import { deflateSync } from 'node:zlib';
-import { chunk, DEFLATE, SIGNATURE } from './indexed-png';
+import { assertLevelCount, DEFLATE, FILTER_SUB, pngFile } from './png-file';
 
-const FILTER_SUB = 1;
 const BYTES_PER_PIXEL = 2;
 
 /**
@@ -10,13 +8,7 @@ const BYTES_PER_PIXEL = 2;
  * which keeps a smooth map's deltas small for the run-length deflate.
  */
 export function encodeGray16Png(levels: Uint16Array, width: number, height: number): Buffer {
-  if (levels.length !== width * height) {
-    throw new Error(`Expected ${width * height} levels, got ${levels.length}.`);
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([16, 0, 0, 0, 0], 8); // bit depth 16, colour type 0 (grey), no interlace
+  assertLevelCount(levels, width, height);
   const stride = width * BYTES_PER_PIXEL + 1;
   const scanlines = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
@@ -35,10 +27,5 @@ export function encodeGray16Png(levels: Uint16Array, width: number, height: numb
       loLeft = lo;
     }
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(scanlines, DEFLATE)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  return pngFile({ width, height, bitDepth: 16, colourType: 0, scanlines, deflate: DEFLATE });
 }
