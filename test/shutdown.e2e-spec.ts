@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -90,6 +92,37 @@ describe('SIGTERM with jobs in flight (the built server in its own process)', ()
     console.log(
       `Shutdown drain: 503 from ${drainAfterMs} ms after SIGTERM, exit 0 after ${shutdownMs} ms.`,
     );
+  });
+
+  it('does not let an upload trickling in hold the exit: its connection is cut 2 s after the drain', async () => {
+    server = await ServerProcess.start({ MODEL_PATH: model('tiny') });
+    // A byte every 100 ms stays under the body idle limit; only REQUEST_TIMEOUT_MS (120 s) would end it.
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    const boundary = 'trickle';
+    socket.write(
+      `POST /api/v1/depth HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; ` +
+        `boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n--${boundary}\r\n` +
+        'Content-Disposition: form-data; name="file"; filename="slow.jpg"\r\n' +
+        'Content-Type: image/jpeg\r\n\r\n',
+    );
+    socket.write(cat().subarray(0, 64));
+    const trickle = setInterval(() => socket.write('x'), 100);
+    const closed = once(socket, 'close');
+    socket.on('error', () => undefined);
+    await sleep(300);
+
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    const exitMs = Date.now() - signalledAt;
+    clearInterval(trickle);
+    await closed;
+    expect(server.output).toMatch(/1 connections were still busy after 2000 ms and were cut/);
+    expect(exitMs).toBeGreaterThanOrEqual(2_000);
+    expect(exitMs).toBeLessThan(8_000);
+    console.log(`Shutdown with an upload trickling in: exit 0 after ${exitMs} ms.`);
   });
 
   it('at the grace deadline fails unfinished jobs with reason shutdown, never aborting inside ONNX Runtime', async () => {

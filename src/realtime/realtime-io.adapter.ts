@@ -1,20 +1,31 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
-import type { IncomingMessage } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
+import { HTTP_CLOSE_GRACE_MS, HttpCloser } from '../common/http/http-closer';
 
 /**
  * Socket.IO with the same origin policy as HTTP. Browsers do not apply CORS
  * to WebSockets, so without this check any site could open a socket to the
  * service from a visitor's browser; requests without an Origin (non-browser
  * clients) are allowed.
+ *
+ * Closing the Socket.IO server is also where Nest closes the HTTP listener
+ * (Socket.IO closes the server it is attached to), so that close is bounded
+ * here, and clients reconnecting meanwhile are refused rather than given a
+ * new session that would keep a connection busy.
  */
 export class RealtimeIoAdapter extends IoAdapter {
+  private readonly logger = new Logger(RealtimeIoAdapter.name);
+  private readonly closer: HttpCloser;
+  private closing = false;
+
   constructor(
     app: INestApplicationContext,
     private readonly corsOrigins: string[] | null,
   ) {
     super(app);
+    this.closer = new HttpCloser(this.httpServer as HttpServer);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -26,7 +37,23 @@ export class RealtimeIoAdapter extends IoAdapter {
     }) as Server;
   }
 
+  override async close(server: Server): Promise<void> {
+    // Nest also passes the namespace, which closes nothing.
+    if (server.httpServer !== this.httpServer) return super.close(server);
+    this.closing = true;
+    const { durationMs, cut } = await this.closer.close(() => super.close(server));
+    if (cut > 0) {
+      this.logger.warn(
+        `Closed the HTTP listener in ${durationMs} ms; ${cut} connections were still busy after ` +
+          `${HTTP_CLOSE_GRACE_MS} ms and were cut.`,
+      );
+    } else {
+      this.logger.log(`Closed Socket.IO and the HTTP listener in ${durationMs} ms.`);
+    }
+  }
+
   private allowed(req: IncomingMessage): boolean {
+    if (this.closing) return false;
     const origin = req.headers.origin;
     if (origin === undefined) return true;
     if (this.corsOrigins?.includes(origin)) return true;

@@ -1,0 +1,106 @@
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpCloser } from './http-closer';
+
+/*
+ * A real HTTP server and real keep-alive clients: the ways a plain
+ * server.close() is held open, and what the closer does about each.
+ */
+
+const GRACE_MS = 1_500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function serve(handler: Parameters<typeof createServer>[1]) {
+  const server = createServer(handler);
+  const closer = new HttpCloser(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () =>
+    closer.close(() => new Promise<void>((resolve) => server.close(() => resolve())), GRACE_MS);
+  return { server, close, port: (server.address() as AddressInfo).port };
+}
+
+function get(port: number, agent?: Agent): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) =>
+    request({ port, agent }, resolve).on('error', reject).end(),
+  );
+}
+
+/** The body's length, and whether it ended or was cut. */
+function drain(res: IncomingMessage): Promise<{ bytes: number; ended: boolean }> {
+  let bytes = 0;
+  res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  return new Promise((resolve) => {
+    res.once('end', () => resolve({ bytes, ended: true }));
+    res.once('aborted', () => resolve({ bytes, ended: false }));
+    res.once('error', () => resolve({ bytes, ended: false }));
+  });
+}
+
+describe('HttpCloser', () => {
+  it('closes a kept-alive connection that its client keeps reusing, without a cut', async () => {
+    // Each answer takes 30 ms, so a request is nearly always in flight when the close starts.
+    const { close, port } = await serve((_req, res) => setTimeout(() => res.end('ok'), 30));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let answered = 0;
+    const client = (async () => {
+      for (;;) {
+        const res = await get(port, agent).catch(() => undefined);
+        if (!res) return;
+        await drain(res);
+        answered++;
+      }
+    })();
+    await sleep(200);
+    expect(answered).toBeGreaterThan(2);
+
+    const outcome = await close();
+    await client;
+    agent.destroy();
+    expect(outcome.cut).toBe(0);
+    expect(outcome.durationMs).toBeLessThan(GRACE_MS / 2);
+  });
+
+  it('lets a download under way finish, flushed to a slow reader, then closes its kept-alive connection', async () => {
+    const body = Buffer.alloc(24 << 20, 7);
+    const { close, port } = await serve((_req, res) => {
+      res.setHeader('Content-Length', body.length);
+      res.write(body.subarray(0, 1024));
+      setTimeout(() => res.end(body.subarray(1024)), 200);
+    });
+    const agent = new Agent({ keepAlive: true });
+    const res = await get(port, agent);
+    res.pause();
+    const received = drain(res);
+
+    const closing = close();
+    await sleep(400); // the server has ended the response; most of it still waits to be read
+    res.resume();
+    const outcome = await closing;
+    agent.destroy();
+    expect(await received).toEqual({ bytes: body.length, ended: true });
+    expect(outcome.cut).toBe(0);
+    expect(outcome.durationMs).toBeLessThan(GRACE_MS);
+  });
+
+  it('cuts a response its client stopped reading once the grace is over, and no sooner', async () => {
+    const chunk = Buffer.alloc(1 << 20);
+    const { close, port } = await serve((_req, res) => {
+      // Never ends: it can only go on if the client reads.
+      const write = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', write);
+      write();
+    });
+    const res = await get(port);
+    res.pause();
+    const received = drain(res);
+
+    const outcome = await close();
+    expect(outcome.cut).toBe(1);
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(GRACE_MS - 10);
+    expect(outcome.durationMs).toBeLessThan(GRACE_MS + 1_000);
+    res.resume();
+    expect((await received).ended).toBe(false);
+  });
+});
