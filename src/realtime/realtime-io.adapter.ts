@@ -18,7 +18,6 @@ import { HTTP_CLOSE_GRACE_MS, HttpCloser } from '../common/http/http-closer';
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly logger = new Logger(RealtimeIoAdapter.name);
   private readonly closer: HttpCloser;
-  private closing = false;
 
   constructor(
     app: INestApplicationContext,
@@ -40,7 +39,6 @@ export class RealtimeIoAdapter extends IoAdapter {
   override async close(server: Server): Promise<void> {
     // Nest also passes the namespace, which closes nothing.
     if (server.httpServer !== this.httpServer) return super.close(server);
-    this.closing = true;
     const { durationMs, cut } = await this.closer.close(() => super.close(server));
     if (cut > 0) {
       this.logger.warn(
@@ -53,7 +51,7 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   private allowed(req: IncomingMessage): boolean {
-    if (this.closing) return false;
+    if (this.closer.closing) return false;
     const origin = req.headers.origin;
     if (origin === undefined) return true;
     if (this.corsOrigins?.includes(origin)) return true;

@@ -23,11 +23,11 @@ export interface HttpCloseOutcome {
  */
 export class HttpCloser {
   private readonly inFlight = new Set<ServerResponse>();
-  private closing = false;
+  private begun = false;
 
   constructor(private readonly server: Server) {
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
-      if (this.closing) {
+      if (this.begun) {
         res.setHeader('Connection', 'close');
         return;
       }
@@ -36,13 +36,18 @@ export class HttpCloser {
     });
   }
 
+  /** True from the moment close begins. */
+  get closing(): boolean {
+    return this.begun;
+  }
+
   /** Runs `closeServer`, which ends in server.close(), bounding it by `graceMs`. */
   async close(
     closeServer: () => Promise<void>,
     graceMs = HTTP_CLOSE_GRACE_MS,
   ): Promise<HttpCloseOutcome> {
     const started = Date.now();
-    this.closing = true;
+    this.begun = true;
     for (const res of this.inFlight) this.endAfter(res);
     this.inFlight.clear();
     let cut = 0;
