@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { SOCKET_ID_HEADER } from '../src/realtime/realtime.events';
+import { multipartBody } from './helpers/corpus';
 import { model, photo } from './helpers/paths';
 import { ServerProcess } from './helpers/server-process';
 import { RecordingClient } from './helpers/socket-client';
@@ -100,15 +101,16 @@ describe('SIGTERM with jobs in flight (the built server in its own process)', ()
     const { port } = new URL(server.url);
     const socket = connect(Number(port), '127.0.0.1');
     await once(socket, 'connect');
-    const boundary = 'trickle';
+    const { body, contentType } = multipartBody([
+      { name: 'file', filename: 'slow.jpg', contentType: 'image/jpeg', data: cat() },
+    ]);
     socket.write(
-      `POST /api/v1/depth HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; ` +
-        `boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n--${boundary}\r\n` +
-        'Content-Disposition: form-data; name="file"; filename="slow.jpg"\r\n' +
-        'Content-Type: image/jpeg\r\n\r\n',
+      `POST /api/v1/depth HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n`,
     );
-    socket.write(cat().subarray(0, 64));
-    const trickle = setInterval(() => socket.write('x'), 100);
+    let sent = 200;
+    socket.write(body.subarray(0, sent));
+    const trickle = setInterval(() => socket.write(body.subarray(sent, ++sent)), 100);
     const closed = once(socket, 'close');
     socket.on('error', () => undefined);
     await sleep(300);
