@@ -58,10 +58,12 @@ describe('JobRunner', () => {
 
     const released = runner.start(job, readFileSync(photo('chelsea_cat_small.jpg')));
     // Had the slot waited on the writes, it would never be given back while they are held.
+    let timer: NodeJS.Timeout | undefined;
     const slot = await Promise.race([
       released.then(() => 'free'),
-      new Promise((resolve) => setTimeout(() => resolve('held'), 10_000)),
+      new Promise((resolve) => (timer = setTimeout(() => resolve('held'), 10_000))),
     ]);
+    clearTimeout(timer);
     expect(slot).toBe('free');
     await store.writing;
     expect(runner.running).toBe(0);
