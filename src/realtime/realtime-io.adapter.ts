@@ -12,33 +12,37 @@ import { HTTP_CLOSE_GRACE_MS, HttpCloser } from '../common/http/http-closer';
  *
  * Closing the Socket.IO server is also where Nest closes the HTTP listener
  * (Socket.IO closes the server it is attached to), so that close is bounded
- * here, and clients reconnecting meanwhile are refused rather than given a
- * new session that would keep a connection busy.
+ * here. A client reconnecting meanwhile needs a new connection, which the
+ * closed listener refuses: the closer ends every kept-alive one.
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private readonly logger = new Logger(RealtimeIoAdapter.name);
-  private readonly closer: HttpCloser;
+  private closer?: HttpCloser;
 
   constructor(
     app: INestApplicationContext,
     private readonly corsOrigins: string[] | null,
   ) {
     super(app);
-    this.closer = new HttpCloser(this.httpServer as HttpServer);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       cors: this.corsOrigins ? { origin: this.corsOrigins } : undefined,
       allowRequest: (req: IncomingMessage, callback: (err: string | null, ok: boolean) => void) =>
         callback(null, this.allowed(req)),
     }) as Server;
+    // Only now: engine.io takes over the server's request listeners as it
+    // attaches and passes on only what is not its own, so a closer attached
+    // before it would never see Socket.IO's polling requests.
+    this.closer ??= new HttpCloser(this.httpServer as HttpServer);
+    return server;
   }
 
   override async close(server: Server): Promise<void> {
     // Nest also passes the namespace, which closes nothing.
-    if (server.httpServer !== this.httpServer) return super.close(server);
+    if (!this.closer || server.httpServer !== this.httpServer) return super.close(server);
     const { durationMs, cut } = await this.closer.close(() => super.close(server));
     if (cut > 0) {
       this.logger.warn(
@@ -51,7 +55,6 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   private allowed(req: IncomingMessage): boolean {
-    if (this.closer.closing) return false;
     const origin = req.headers.origin;
     if (origin === undefined) return true;
     if (this.corsOrigins?.includes(origin)) return true;

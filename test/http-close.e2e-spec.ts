@@ -1,0 +1,46 @@
+import { Agent, request } from 'node:http';
+import { listen, sleep, startApp } from './helpers/test-app';
+
+/*
+ * The real app closing while a Socket.IO client long-polls over a kept-alive
+ * connection, as a browser without WebSockets does. engine.io takes over the
+ * server's request listeners when it attaches, so this is the case that shows
+ * whether the HTTP close sees Socket.IO's own requests.
+ */
+
+function get(port: number, path: string, agent: Agent) {
+  return new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
+    request({ port, path, agent }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, body, connection: res.headers.connection }),
+      );
+      res.on('aborted', () => reject(new Error('response cut')));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+it('answers a long poll under way when it closes, then ends that connection without waiting for the cut', async () => {
+  const t = await startApp();
+  const port = await listen(t);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const handshake = await get(port, '/socket.io/?EIO=4&transport=polling', agent);
+  const { sid } = JSON.parse(handshake.body.slice(1)) as { sid: string };
+  // Held by the server until it has something to send: here, the close.
+  const poll = get(port, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, agent);
+  await sleep(100);
+
+  const started = Date.now();
+  await t.close();
+  const closeMs = Date.now() - started;
+  const answered = await poll;
+  agent.destroy();
+  expect(answered.status).toBe(200);
+  expect(answered.connection).toBe('close');
+  // engine.io's close packet ("1"), so the client knows the session is over.
+  expect(answered.body).toContain('1');
+  expect(closeMs).toBeLessThan(1_000);
+});
