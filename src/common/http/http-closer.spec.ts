@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { HttpCloser } from './http-closer';
 
 /*
@@ -80,6 +80,19 @@ describe('HttpCloser', () => {
     expect(await received).toEqual({ bytes: body.length, ended: true });
     expect(outcome.cut).toBe(0);
     expect(outcome.durationMs).toBeLessThan(GRACE_MS);
+  });
+
+  it('ends a connection that has not sent a request yet (a preconnect), which Node counts as busy', async () => {
+    const { close, port } = await serve((_req, res) => res.end('ok'));
+    const idle = connect(port, '127.0.0.1');
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const ended = new Promise((resolve) => idle.once('end', resolve));
+
+    const outcome = await close();
+    await ended;
+    idle.destroy();
+    expect(outcome.cut).toBe(0);
+    expect(outcome.durationMs).toBeLessThan(GRACE_MS / 2);
   });
 
   it('cuts a response its client stopped reading once the grace is over, and no sooner', async () => {

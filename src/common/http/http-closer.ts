@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** How long connections may stay open once the listener has closed. */
 export const HTTP_CLOSE_GRACE_MS = 2_000;
@@ -16,16 +17,31 @@ export interface HttpCloseOutcome {
  * reuse them (Socket.IO reconnecting, result fetches), and a client that
  * stops reading keeps its response open, so a plain close can wait for ever.
  *
+ * Node also counts a connection that has not sent a request yet (a browser's
+ * preconnect) as busy, since its header timeout runs.
+ *
  * From close on, every response says Connection: close, a response already
  * under way ends its connection once it has been sent (after the bytes are
- * flushed, so a download is not cut), and whatever is still open after the
- * grace is destroyed.
+ * flushed, so a download is not cut), every other connection is ended at
+ * once, and whatever is still open after the grace is destroyed. WebSockets
+ * are left to the server that upgraded them.
  */
 export class HttpCloser {
   private readonly inFlight = new Set<ServerResponse>();
+  private readonly connections = new Set<Socket>();
   private begun = false;
 
   constructor(private readonly server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    // Only where something handles upgrades: with no listener, Node serves them as plain requests.
+    if (server.listenerCount('upgrade') > 0) {
+      server.on('upgrade', (_req: IncomingMessage, socket: Socket) =>
+        this.connections.delete(socket),
+      );
+    }
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       if (this.begun) {
         res.setHeader('Connection', 'close');
@@ -36,11 +52,6 @@ export class HttpCloser {
     });
   }
 
-  /** True from the moment close begins. */
-  get closing(): boolean {
-    return this.begun;
-  }
-
   /** Runs `closeServer`, which ends in server.close(), bounding it by `graceMs`. */
   async close(
     closeServer: () => Promise<void>,
@@ -48,8 +59,13 @@ export class HttpCloser {
   ): Promise<HttpCloseOutcome> {
     const started = Date.now();
     this.begun = true;
-    for (const res of this.inFlight) this.endAfter(res);
+    const serving = new Set<Socket | null>();
+    for (const res of this.inFlight) {
+      serving.add(res.socket);
+      this.endAfter(res);
+    }
     this.inFlight.clear();
+    for (const socket of this.connections) if (!serving.has(socket)) closeSoon(socket);
     let cut = 0;
     const deadline = setTimeout(() => {
       this.server.getConnections((_error, count) => {
@@ -72,6 +88,15 @@ export class HttpCloser {
     }
     // Kept alive, the connection would go idle after this response and linger.
     const socket = res.socket;
-    if (socket) res.once('finish', () => socket.end());
+    if (socket) res.once('finish', () => closeSoon(socket));
   }
+}
+
+/**
+ * Ends the connection once what it has to send is flushed, then closes it
+ * outright, as Node does after a Connection: close response: a browser may
+ * take a second to close its side of an idle connection it was sent a FIN on.
+ */
+function closeSoon(socket: Socket): void {
+  socket.end(() => socket.destroy());
 }
