@@ -12,12 +12,12 @@ const GRACE_MS = 1_500;
 const DOWNLOAD_GRACE_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function serve(handler: Parameters<typeof createServer>[1]) {
+async function serve(handler: Parameters<typeof createServer>[1], graceMs = GRACE_MS) {
   const server = createServer(handler);
   const closer = new HttpCloser(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const close = () =>
-    closer.close(() => new Promise<void>((resolve) => server.close(() => resolve())), GRACE_MS);
+    closer.close(() => new Promise<void>((resolve) => server.close(() => resolve())), graceMs);
   return { server, close, port: (server.address() as AddressInfo).port };
 }
 
