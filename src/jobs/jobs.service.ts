@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { currentRequestId, withRequestId } from '../common/logging/request-context';
+import { currentRequestId } from '../common/logging/request-context';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
@@ -18,28 +18,18 @@ import {
 } from './errors/job.errors';
 import { ShutdownDeadlineError } from './errors/shutdown-deadline.error';
 import { JobRunner } from './job-runner';
-import { PositionNotifier } from './position-notifier';
-
-interface Pending {
-  job: Job;
-  image: Uint8Array;
-}
+import { JobScheduler } from './job-scheduler';
 
 /**
- * Admission, the FIFO queue and dispatch to the worker pool. At most
- * QUEUE_MAX jobs are queued or running; at most one runs per worker, so a
- * queued job's position is exact and a job starts the moment it is handed
- * to the pool.
+ * Admission, lookup and the shutdown drain. At most QUEUE_MAX jobs are
+ * queued or running; the queue and its dispatch are JobScheduler's.
  */
 @Injectable()
 export class JobsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
-  private readonly queue: Pending[] = [];
-  /** One entry per occupied worker slot; settles when the thread is free again. */
-  private readonly running = new Set<Promise<void>>();
   private draining = false;
-  private readonly positions: PositionNotifier;
   private readonly runner: JobRunner;
+  private readonly scheduler: JobScheduler;
 
   constructor(
     private readonly config: AppConfig,
@@ -47,13 +37,13 @@ export class JobsService implements BeforeApplicationShutdown {
     private readonly store: ResultsStore,
     private readonly events: JobEvents,
   ) {
-    this.positions = new PositionNotifier(events, () => this.queue.map(({ job }) => job));
     this.runner = new JobRunner(config, inference, store, events);
+    this.scheduler = new JobScheduler(config.workers, this.runner, events);
   }
 
   /** Queued plus running jobs. */
   get depth(): number {
-    return this.queue.length + this.running.size;
+    return this.scheduler.queued + this.scheduler.runningCount;
   }
 
   get capacity(): number {
@@ -88,13 +78,12 @@ export class JobsService implements BeforeApplicationShutdown {
     const id = this.inference.selectModel(model);
     const job = new Job(preferredFormat, Date.now(), currentRequestId(), id);
     this.store.add(job);
-    const position = this.queue.push({ job, image });
+    const position = this.scheduler.enqueue(job, image);
     this.logger.log(
       `Job ${job.id} queued at position ${position} for model ${id} (${image.length} bytes).`,
     );
-    this.positions.announced(job, position);
     this.events.emit('queued', job, position, subscriber);
-    this.pump();
+    this.scheduler.dispatch();
     return job;
   }
 
@@ -130,8 +119,7 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /** 1-based position among queued jobs, or undefined once it has started. */
   positionOf(job: Job): number | undefined {
-    const index = this.queue.findIndex((pending) => pending.job === job);
-    return index < 0 ? undefined : index + 1;
+    return this.scheduler.positionOf(job);
   }
 
   /**
@@ -145,46 +133,25 @@ export class JobsService implements BeforeApplicationShutdown {
     this.draining = true;
     const graceMs = this.config.shutdownGraceMs;
     this.logger.log(
-      `Shutting down: draining ${this.queue.length} queued and ${this.running.size} running jobs ` +
+      `Shutting down: draining ${this.scheduler.queued} queued and ${this.scheduler.runningCount} running jobs ` +
         `within ${graceMs} ms.`,
     );
     const started = Date.now();
     const deadline = setTimeout(() => this.abandon(graceMs), graceMs);
     try {
-      // Each freed slot has already started the next queued job (see pump).
-      while (this.running.size > 0) await Promise.race(this.running);
-      await this.runner.settled();
+      await this.scheduler.drain();
     } finally {
       clearTimeout(deadline);
-      this.positions.stop();
     }
     this.logger.log(`Drained every job in ${Date.now() - started} ms.`);
   }
 
   private abandon(graceMs: number): void {
-    const queued = this.queue.splice(0);
+    const { queued, running } = this.scheduler.abandon(new ShutdownDeadlineError(graceMs));
     this.logger.warn(
-      `Shutdown grace of ${graceMs} ms is over: failing ${queued.length} queued and cancelling ` +
-        `${this.runner.running} running jobs.`,
+      `Shutdown grace of ${graceMs} ms is over: failed ${queued} queued and cancelled ` +
+        `${running} running jobs.`,
     );
-    const error = new ShutdownDeadlineError(graceMs);
-    for (const { job } of queued) {
-      withRequestId(job.requestId, () => this.runner.fail(job, 'shutdown', error.message));
-    }
-    this.runner.cancelAll(error);
-  }
-
-  private pump(): void {
-    while (this.running.size < this.config.workers && this.queue.length > 0) {
-      const { job, image } = this.queue.shift() as Pending;
-      // Run on behalf of the job's own request, not of whichever one freed the slot.
-      const slot = withRequestId(job.requestId, () => this.runner.start(job, image)).finally(() => {
-        this.running.delete(slot);
-        this.pump();
-      });
-      this.running.add(slot);
-      if (this.queue.length > 0) this.positions.changed();
-    }
   }
 
   private retryAfterSeconds(): number {
