@@ -40,8 +40,10 @@ function renderSuffix(kind: RenderKind): string {
   const plain = !spec.invert && !spec.sideBySide && spec.range === undefined;
   const known = ['format', 'colormap', 'invert', 'sideBySide', 'range'];
   const extra = Object.keys(spec).some((field) => !known.includes(field));
+  if (plain && !extra) return `${stem}.${info.extension}`;
+  // Hashed only when named by it: every job's files pass through here on the hot path.
   const digest = createHash('sha256').update(specKey(spec)).digest('hex').slice(0, 16);
-  return `${plain && !extra ? stem : `${stem}.${digest}`}.${info.extension}`;
+  return `${stem}.${digest}.${info.extension}`;
 }
 
 function suffix(kind: ResultFileKind): string {
