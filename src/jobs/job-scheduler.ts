@@ -1,6 +1,6 @@
+import { withRequestId } from '../common/logging/request-context';
 import type { Job } from '../results/job.entity';
 import type { JobEvents } from '../results/job-events';
-import { withRequestId } from '../common/logging/request-context';
 import type { JobRunner } from './job-runner';
 import { PositionNotifier } from './position-notifier';
 
@@ -79,13 +79,10 @@ export class JobScheduler {
    * Fails every queued job and cancels every running one with the error
    * (reason shutdown); a cancelled job still reaches its final state.
    */
-  abandon(error: Error): { queued: number; running: number } {
-    const queued = this.queue.splice(0);
-    const running = this.runner.running;
-    for (const { job } of queued) {
+  abandon(error: Error): void {
+    for (const { job } of this.queue.splice(0)) {
       withRequestId(job.requestId, () => this.runner.fail(job, 'shutdown', error.message));
     }
     this.runner.cancelAll(error);
-    return { queued: queued.length, running };
   }
 }

@@ -147,11 +147,11 @@ export class JobsService implements BeforeApplicationShutdown {
   }
 
   private abandon(graceMs: number): void {
-    const { queued, running } = this.scheduler.abandon(new ShutdownDeadlineError(graceMs));
     this.logger.warn(
-      `Shutdown grace of ${graceMs} ms is over: failed ${queued} queued and cancelled ` +
-        `${running} running jobs.`,
+      `Shutdown grace of ${graceMs} ms is over: failing ${this.scheduler.queued} queued and ` +
+        `cancelling ${this.runner.running} running jobs.`,
     );
+    this.scheduler.abandon(new ShutdownDeadlineError(graceMs));
   }
 
   private retryAfterSeconds(): number {
