@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
+import { HTTP_CLOSE_GRACE_MS } from '../src/common/http/http-closer';
 import { listen, sleep, startApp } from './helpers/test-app';
 
 /*
@@ -44,3 +48,26 @@ it('answers a long poll under way when it closes, then ends that connection with
   expect(answered.body).toContain('1');
   expect(closeMs).toBeLessThan(1_000);
 });
+
+it('destroys a WebSocket whose peer never answers the close frame at the grace, rather than after ws waits 30 s', async () => {
+  const t = await startApp();
+  const port = await listen(t);
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(
+    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+      'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const [head] = (await once(socket, 'data')) as [Buffer];
+  expect(head.toString()).toMatch(/^HTTP\/1\.1 101 /);
+  // A peer gone quiet (a laptop asleep, say): it neither reads nor answers.
+  socket.pause();
+
+  const started = Date.now();
+  await t.close();
+  const closeMs = Date.now() - started;
+  socket.destroy();
+  expect(closeMs).toBeGreaterThanOrEqual(HTTP_CLOSE_GRACE_MS - 50);
+  expect(closeMs).toBeLessThan(HTTP_CLOSE_GRACE_MS + 1_500);
+}, 45_000);

@@ -24,11 +24,14 @@ export interface HttpCloseOutcome {
  * under way ends its connection once it has been sent (after the bytes are
  * flushed, so a download is not cut), every other connection is closed at
  * once, and whatever is still open after the grace is destroyed. WebSockets
- * are left to the server that upgraded them.
+ * get the closing handshake of the server that upgraded them, and are
+ * destroyed at the grace too: a peer that never answers the close frame would
+ * otherwise hold the close for ws's own 30 s.
  */
 export class HttpCloser {
   private readonly inFlight = new Set<ServerResponse>();
   private readonly connections = new Set<Socket>();
+  private readonly upgraded = new Set<Socket>();
   private begun = false;
 
   constructor(private readonly server: Server) {
@@ -38,9 +41,11 @@ export class HttpCloser {
     });
     // Only where something handles upgrades: with no listener, Node serves them as plain requests.
     if (server.listenerCount('upgrade') > 0) {
-      server.on('upgrade', (_req: IncomingMessage, socket: Socket) =>
-        this.connections.delete(socket),
-      );
+      server.on('upgrade', (_req: IncomingMessage, socket: Socket) => {
+        this.connections.delete(socket);
+        this.upgraded.add(socket);
+        socket.once('close', () => this.upgraded.delete(socket));
+      });
     }
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       if (this.begun) {
@@ -73,6 +78,8 @@ export class HttpCloser {
       this.server.getConnections((_error, count) => {
         cut = count;
         this.server.closeAllConnections();
+        // closeAllConnections() only knows HTTP connections; upgraded ones left its list.
+        for (const socket of this.upgraded) socket.destroy();
       });
     }, graceMs);
     try {
