@@ -85,6 +85,29 @@ describe('HttpCloser', () => {
     expect(outcome.durationMs).toBeLessThan(4_000);
   });
 
+  it('lets a download that had already ended but was still being flushed arrive whole', async () => {
+    const body = Buffer.alloc(24 << 20, 7);
+    const { close, port } = await serve((_req, res) => {
+      res.setHeader('Content-Length', body.length);
+      res.end(body);
+    }, DOWNLOAD_GRACE_MS);
+    const agent = new Agent({ keepAlive: true });
+    const res = await get(port, agent);
+    res.pause();
+    const received = drain(res);
+    await sleep(300); // ended on the server, most of it still buffered there
+
+    const closing = close();
+    await sleep(300);
+    res.resume();
+    const outcome = await closing;
+    agent.destroy();
+    // Node's own server.close() counts this connection idle and would destroy it mid-flush.
+    expect(await received).toEqual({ bytes: body.length, ended: true });
+    expect(outcome.cut).toBe(0);
+    expect(outcome.durationMs).toBeLessThan(4_000);
+  });
+
   it('ends a connection that has not sent a request yet (a preconnect), which Node counts as busy', async () => {
     const { close, port } = await serve((_req, res) => res.end('ok'));
     const idle = connect(port, '127.0.0.1');

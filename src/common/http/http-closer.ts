@@ -73,6 +73,10 @@ export class HttpCloser {
     // Idle: nothing of ours is under way on them. A browser may take a second
     // to close its side of an idle connection it was sent a FIN on.
     for (const socket of this.connections) if (!serving.has(socket)) socket.destroy();
+    // server.close() then ends the connections Node deems idle, which includes one whose
+    // response has ended but is still being flushed: a large download would lose its tail
+    // (the spec's 24 MB one got 3.9 MB). Every connection is handled above, so that is skipped.
+    this.server.closeIdleConnections = () => undefined;
     let cut = 0;
     const deadline = setTimeout(() => {
       this.server.getConnections((_error, count) => {
@@ -100,6 +104,9 @@ export class HttpCloser {
     // end() only, and the client closes its side: destroying the socket once
     // the last write was handed over lost the last ~220 kB of a 24 MB
     // download to a slow reader on a loaded machine (the spec, 2 of 8 runs).
-    if (socket) res.once('finish', () => socket.end());
+    if (!socket) return;
+    // Already flushed (its 'close' comes a tick later): nothing else would end it now.
+    if (res.writableFinished) socket.end();
+    else res.once('finish', () => socket.end());
   }
 }
