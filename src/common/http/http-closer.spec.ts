@@ -1,4 +1,4 @@
-import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { HttpCloser } from './http-closer';
 
@@ -38,6 +38,35 @@ function drain(res: IncomingMessage): Promise<{ bytes: number; ended: boolean }>
   });
 }
 
+const BODY = Buffer.alloc(24 << 20, 7);
+
+/**
+ * BODY, sent by `send` to a kept-alive client that does not read until
+ * readAfterMs after the close, which begins closeAfterMs after the headers
+ * arrive: what the client got, and how the close went.
+ */
+async function slowDownloadAcrossClose(opts: {
+  send: (res: ServerResponse) => void;
+  closeAfterMs: number;
+  readAfterMs: number;
+}) {
+  const { close, port } = await serve((_req, res) => {
+    res.setHeader('Content-Length', BODY.length);
+    opts.send(res);
+  }, DOWNLOAD_GRACE_MS);
+  const agent = new Agent({ keepAlive: true });
+  const res = await get(port, agent);
+  res.pause();
+  const received = drain(res);
+  await sleep(opts.closeAfterMs);
+  const closing = close();
+  await sleep(opts.readAfterMs);
+  res.resume();
+  const outcome = await closing;
+  agent.destroy();
+  return { received: await received, outcome };
+}
+
 describe('HttpCloser', () => {
   it('closes a kept-alive connection that its client keeps reusing, without a cut', async () => {
     // Each answer takes 30 ms, so a request is nearly always in flight when the close starts.
@@ -63,47 +92,30 @@ describe('HttpCloser', () => {
   });
 
   it('lets a download under way finish, flushed to a slow reader, then closes its kept-alive connection', async () => {
-    const body = Buffer.alloc(24 << 20, 7);
-    const { close, port } = await serve((_req, res) => {
-      res.setHeader('Content-Length', body.length);
-      res.write(body.subarray(0, 1024));
-      setTimeout(() => res.end(body.subarray(1024)), 200);
-    }, DOWNLOAD_GRACE_MS);
-    const agent = new Agent({ keepAlive: true });
-    const res = await get(port, agent);
-    res.pause();
-    const received = drain(res);
-
-    const closing = close();
-    await sleep(400); // the server has ended the response; most of it still waits to be read
-    res.resume();
-    const outcome = await closing;
-    agent.destroy();
-    expect(await received).toEqual({ bytes: body.length, ended: true });
+    const { received, outcome } = await slowDownloadAcrossClose({
+      send: (res) => {
+        res.write(BODY.subarray(0, 1024));
+        setTimeout(() => res.end(BODY.subarray(1024)), 200);
+      },
+      closeAfterMs: 0,
+      // By then the server has ended the response; most of it still waits to be read.
+      readAfterMs: 400,
+    });
+    expect(received).toEqual({ bytes: BODY.length, ended: true });
     expect(outcome.cut).toBe(0);
     // Closed once sent, not left to Node's 5 s keep-alive timeout.
     expect(outcome.durationMs).toBeLessThan(4_000);
   });
 
   it('lets a download that had already ended but was still being flushed arrive whole', async () => {
-    const body = Buffer.alloc(24 << 20, 7);
-    const { close, port } = await serve((_req, res) => {
-      res.setHeader('Content-Length', body.length);
-      res.end(body);
-    }, DOWNLOAD_GRACE_MS);
-    const agent = new Agent({ keepAlive: true });
-    const res = await get(port, agent);
-    res.pause();
-    const received = drain(res);
-    await sleep(300); // ended on the server, most of it still buffered there
-
-    const closing = close();
-    await sleep(300);
-    res.resume();
-    const outcome = await closing;
-    agent.destroy();
+    const { received, outcome } = await slowDownloadAcrossClose({
+      send: (res) => res.end(BODY),
+      // Ended on the server before the close, most of it still buffered there.
+      closeAfterMs: 300,
+      readAfterMs: 300,
+    });
     // Node's own server.close() counts this connection idle and would destroy it mid-flush.
-    expect(await received).toEqual({ bytes: body.length, ended: true });
+    expect(received).toEqual({ bytes: BODY.length, ended: true });
     expect(outcome.cut).toBe(0);
     expect(outcome.durationMs).toBeLessThan(4_000);
   });
