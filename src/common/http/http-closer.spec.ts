@@ -120,6 +120,22 @@ describe('HttpCloser', () => {
     expect(outcome.durationMs).toBeLessThan(4_000);
   });
 
+  it('ends a kept-alive connection whose response had just been flushed when the close began', async () => {
+    // The close begins on 'finish', a tick before the response's 'close' takes it out of
+    // flight: still listed as in flight, but Node has already detached its socket.
+    let closing: ReturnType<typeof close> | undefined;
+    const { close, port } = await serve((_req, res) => {
+      res.once('finish', () => (closing = close()));
+      res.end('ok');
+    });
+    const agent = new Agent({ keepAlive: true });
+    await drain(await get(port, agent));
+    const outcome = await closing!;
+    agent.destroy();
+    expect(outcome.cut).toBe(0);
+    expect(outcome.durationMs).toBeLessThan(GRACE_MS / 2);
+  });
+
   it('ends a connection that has not sent a request yet (a preconnect), which Node counts as busy', async () => {
     const { close, port } = await serve((_req, res) => res.end('ok'));
     const idle = connect(port, '127.0.0.1');

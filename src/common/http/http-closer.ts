@@ -104,9 +104,8 @@ export class HttpCloser {
     // end() only, and the client closes its side: destroying the socket once
     // the last write was handed over lost the last ~220 kB of a 24 MB
     // download to a slow reader on a loaded machine (the spec, 2 of 8 runs).
-    if (!socket) return;
-    // Already flushed (its 'close' comes a tick later): nothing else would end it now.
-    if (res.writableFinished) socket.end();
-    else res.once('finish', () => socket.end());
+    // A response already finished has no socket (Node detaches it on finish);
+    // its connection counts as idle and was closed with the others.
+    if (socket) res.once('finish', () => socket.end());
   }
 }
