@@ -125,7 +125,9 @@ describe('HttpCloser', () => {
     // flight: still listed as in flight, but Node has already detached its socket.
     let closing: ReturnType<typeof close> | undefined;
     const { close, port } = await serve((_req, res) => {
-      res.once('finish', () => (closing = close()));
+      res.once('finish', () => {
+        closing = close();
+      });
       res.end('ok');
     });
     const agent = new Agent({ keepAlive: true });
