@@ -59,7 +59,7 @@ describe('JobScheduler', () => {
     await tick();
     expect(runner.started).toEqual(jobs.slice(0, 3));
     expect(scheduler.positionOf(jobs[3])).toBe(1);
-    expect([scheduler.queued, scheduler.runningCount]).toEqual([1, 2]);
+    expect([scheduler.queued, scheduler.runningCount, scheduler.depth]).toEqual([1, 2, 3]);
   });
 
   it('drains only once every queued and running job has freed its slot', async () => {

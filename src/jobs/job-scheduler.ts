@@ -29,6 +29,11 @@ export class JobScheduler {
     this.positions = new PositionNotifier(events, () => this.queue.map(({ job }) => job));
   }
 
+  /** Queued plus running jobs. */
+  get depth(): number {
+    return this.queue.length + this.running.size;
+  }
+
   get queued(): number {
     return this.queue.length;
   }

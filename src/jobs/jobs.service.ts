@@ -43,7 +43,7 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /** Queued plus running jobs. */
   get depth(): number {
-    return this.scheduler.queued + this.scheduler.runningCount;
+    return this.scheduler.depth;
   }
 
   get capacity(): number {
