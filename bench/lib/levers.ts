@@ -4,8 +4,9 @@ import sharp from 'sharp';
 import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
 import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
 import { DEFLATE } from '../../src/inference/pipeline/png-file';
-import { depthRange, heatmapLevels } from '../../src/inference/pipeline/postprocess';
+import { depthRange, photoDepth } from '../../src/inference/pipeline/postprocess';
 import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
+import { toLevels, type Upsampled } from '../../src/inference/pipeline/upsample';
 import { sessionOptions } from '../../src/inference/session-options';
 import type { BenchPhoto } from './photos';
 import { CONTRACT } from './stages';
@@ -25,7 +26,13 @@ export interface LeverRow {
  */
 export async function postprocessLevers(photos: BenchPhoto[], modelPath: string) {
   const session = await InferenceSession.create(modelPath, sessionOptions(1));
-  const cases = [] as { levels: Uint16Array; depth: Float32Array; w: number; h: number }[];
+  const cases = [] as {
+    source: Upsampled;
+    levels: Uint16Array;
+    depth: Float32Array;
+    w: number;
+    h: number;
+  }[];
   for (const photo of photos) {
     const decoded = await decodeForModel(photo.bytes, CONTRACT.input, 1e8);
     const data = toInputTensor(decoded.rgb, decoded, CONTRACT);
@@ -33,8 +40,10 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
     const out = await session.run({ [session.inputNames[0]]: input });
     const depth = out[session.outputNames[0]].data as Float32Array;
     const size = { depthWidth: 256, depthHeight: 256, width: photo.width, height: photo.height };
+    const source = photoDepth(depth, size, 'bicubic');
     cases.push({
-      levels: heatmapLevels(depth, size, 'bicubic').levels,
+      source,
+      levels: toLevels(source.values, source.range),
       depth,
       ...size,
       w: photo.width,
@@ -65,7 +74,7 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
   const range = (c: (typeof cases)[number]) => depthRange(c.depth);
   return [
     await measure('upsample', 'JS separable bicubic (now)', (c) =>
-      heatmapLevels(
+      photoDepth(
         c.depth,
         { depthWidth: 256, depthHeight: 256, width: c.w, height: c.h },
         'bicubic',
@@ -81,10 +90,10 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
         .toBuffer();
     }),
     await measure('png', 'palette, Sub filter, Huffman-only deflate (now)', (c) =>
-      encodeIndexedPng(c.levels, c.w, c.h, INFERNO),
+      encodeIndexedPng(c.source, c.w, c.h, INFERNO),
     ),
     await measure('png', 'palette, Sub filter, RLE deflate (before)', (c) =>
-      encodeIndexedPng(c.levels, c.w, c.h, INFERNO, DEFLATE),
+      encodeIndexedPng(c.source, c.w, c.h, INFERNO, DEFLATE),
     ),
     await measure('png', 'LUT + sharp RGB, level 6 (before)', (c) =>
       rgbOf(c).png({ compressionLevel: 6 }).toBuffer(),

@@ -4,8 +4,9 @@ import sharp from 'sharp';
 import { MODEL_CATALOG } from '../../src/inference/model/model-catalog';
 import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
 import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
-import { encodeJpeg, heatmapLevels } from '../../src/inference/pipeline/postprocess';
+import { encodeJpeg, photoDepth } from '../../src/inference/pipeline/postprocess';
 import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
+import { toLevels } from '../../src/inference/pipeline/upsample';
 import { sessionOptions } from '../../src/inference/session-options';
 import type { BenchPhoto } from './photos';
 import { median, round } from './stats';
@@ -42,11 +43,13 @@ export async function stageCosts(
       const output = await time('infer', () => session.run({ [session.inputNames[0]]: input }));
       const depth = output[session.outputNames[0]].data as Float32Array;
       const size = { depthWidth: 256, depthHeight: 256, width: photo.width, height: photo.height };
-      const { levels } = await time('upsample', () => heatmapLevels(depth, size, 'bicubic'));
+      const source = await time('upsample', () => photoDepth(depth, size, 'bicubic'));
       // PNG: the palette is the colormap, so there is no per-pixel colour step.
-      await time('pngPalette', () => encodeIndexedPng(levels, size.width, size.height, INFERNO));
-      // JPEG: colour through the LUT, then sharp.
-      const rgb = await time('colormapRgb', () => applyLut(levels, INFERNO));
+      await time('pngPalette', () => encodeIndexedPng(source, size.width, size.height, INFERNO));
+      // JPEG: 16-bit levels coloured through the LUT, then sharp.
+      const rgb = await time('colormapRgb', () =>
+        applyLut(toLevels(source.values, source.range), INFERNO),
+      );
       await time('encodeJpeg', () => encodeJpeg(rgb, size));
     }
   }

@@ -1,7 +1,7 @@
 import { applyLut, COLORMAPS } from './colormap';
 import { encodeNpy, encodePfm } from './float-formats';
 import { encodeGray16Png } from './gray16-png';
-import { encodeIndexedPng } from './indexed-png';
+import { encodeIndexedPng, type PaletteSource } from './indexed-png';
 import { encodeJpeg, encodeRgbPng, encodeWebp, photoDepth } from './postprocess';
 import type { ResultFormat } from './render-options';
 import type { RenderSpec } from './render-spec';
@@ -21,10 +21,16 @@ export type Encoder = (input: EncodeInput) => Promise<Uint8Array>;
 /** Formats encoded in a worker: all but json, which is metadata built on the main thread. */
 export type EncodedFormat = Exclude<ResultFormat, 'json'>;
 
-/** Photo-sized levels for this spec: its fixed range or the image's own, then inverted if asked. */
-function levelsFor(input: EncodeInput): Uint16Array {
+/** Photo-sized depth for this spec: its fixed range or the image's own, inverted if asked. */
+function paletteSource(input: EncodeInput): PaletteSource {
   const { values } = photoDepth(input.depth, input.size, input.kernel);
-  return toLevels(values, input.spec.range ?? input.range, input.spec.invert);
+  return { values, range: input.spec.range ?? input.range, invert: input.spec.invert };
+}
+
+/** The same as 16-bit levels, for the RGB and 16-bit grey encoders. */
+function levelsFor(input: EncodeInput): Uint16Array {
+  const { values, range, invert } = paletteSource(input);
+  return toLevels(values, range, invert);
 }
 
 /** A coloured heatmap, alone or beside the upright photo, encoded as RGB by `encode`. */
@@ -48,7 +54,7 @@ export const ENCODERS: Readonly<Record<EncodedFormat, Encoder>> = {
   png: async (input) => {
     if (input.spec.sideBySide) return colour(input, encodeRgbPng);
     const lut = COLORMAPS[input.spec.colormap];
-    return encodeIndexedPng(levelsFor(input), input.size.width, input.size.height, lut);
+    return encodeIndexedPng(paletteSource(input), input.size.width, input.size.height, lut);
   },
   jpeg: (input) => colour(input, encodeJpeg),
   webp: (input) => colour(input, encodeWebp),

@@ -8,7 +8,7 @@ import type { DepthRange } from './postprocess';
 export interface DepthGrid {
   /**
    * Relative inverse depth (bigger = nearer) at the photo's size, row-major:
-   * floats, or the 16-bit levels of heatmapLevels with range {min: 0, max: 65535}.
+   * floats, or 16-bit levels (toLevels) with range {min: 0, max: 65535}.
    */
   depth: Float32Array | Uint16Array;
   width: number;

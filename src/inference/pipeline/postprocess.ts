@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { applyLut, ColormapLut } from './colormap';
-import { encodeIndexedPng } from './indexed-png';
+import { encodeIndexedPng, type PaletteSource } from './indexed-png';
 import type { HeatmapFormat, UpsampleKernel } from './render-options';
 import { toLevels, type Upsampled, upsampleFloat } from './upsample';
 
@@ -53,20 +53,26 @@ export function photoDepth(
   );
 }
 
-/** Colours photo-sized levels and encodes them: PNG as a palette image, JPEG through sharp. */
-export async function encodeLevels(
-  levels: Uint16Array,
+/**
+ * Colours photo-sized depth and encodes it: PNG as a palette image straight
+ * from the values, JPEG through 16-bit levels, the LUT and sharp.
+ */
+export async function encodeHeatmap(
+  source: PaletteSource,
   size: Pick<HeatmapSize, 'width' | 'height'>,
   lut: ColormapLut,
   format: HeatmapFormat,
 ): Promise<Buffer> {
-  if (format === 'png') return encodeIndexedPng(levels, size.width, size.height, lut);
+  if (format === 'png') return encodeIndexedPng(source, size.width, size.height, lut);
+  const levels = toLevels(source.values, source.range, source.invert);
   return encodeJpeg(applyLut(levels, lut), size);
 }
 
 /**
  * Upsamples, colours and encodes the model's raw depth, normalised by the
- * photo-sized depth's own min-max (as MiDaS write_depth does), which it returns.
+ * photo-sized depth's own min-max (as MiDaS write_depth does), which it
+ * returns as the job's depthMin/depthMax. The worker and the benchmarks both
+ * call the steps here, so the bench measures what the service runs.
  */
 export async function renderHeatmap(
   depth: Float32Array,
@@ -74,29 +80,12 @@ export async function renderHeatmap(
   lut: ColormapLut,
   format: HeatmapFormat,
   kernel: UpsampleKernel = 'bicubic',
-  /** Called between the expensive steps; may throw to stop early. */
+  /** Called between the expensive steps; may throw to stop early (a cancelled job, a huge photo). */
   checkpoint: () => void = () => undefined,
 ): Promise<{ bytes: Buffer; range: DepthRange }> {
-  const { levels, range } = heatmapLevels(depth, size, kernel, checkpoint);
-  checkpoint();
-  return { bytes: await encodeLevels(levels, size, lut, format), range };
-}
-
-/**
- * The heatmap's input: the photo-sized depth as 16-bit levels over its own
- * min-max (which it returns, as the job's depthMin/depthMax). The worker and
- * the benchmarks both call this, so the bench measures what the service runs.
- */
-export function heatmapLevels(
-  depth: Float32Array,
-  size: HeatmapSize,
-  kernel: UpsampleKernel,
-  /** A cancelled job should stop within its grace even on a huge photo: checked between passes. */
-  checkpoint: () => void = () => undefined,
-): { levels: Uint16Array; range: DepthRange } {
   const { values, range } = photoDepth(depth, size, kernel);
   checkpoint();
-  return { levels: toLevels(values, range), range };
+  return { bytes: await encodeHeatmap({ values, range }, size, lut, format), range };
 }
 
 /**
