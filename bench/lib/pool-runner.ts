@@ -55,9 +55,13 @@ export async function closedLoop(
     while (performance.now() - started < opts.durationMs) {
       const photo = photos[next++ % photos.length];
       const t = performance.now();
-      // A fresh copy each time: the pool transfers (detaches) the buffer it is given.
-      await pool.run(`bench-${sequence++}`, new Uint8Array(photo.bytes), opts.format, 60_000)
-        .result;
+      // A fresh copy each time: the pool transfers (detaches) the buffer it is given. The
+      // service's worker gets the upright size from admission's header read; so does this one.
+      const image = {
+        bytes: new Uint8Array(photo.bytes),
+        upright: { width: photo.width, height: photo.height },
+      };
+      await pool.run(`bench-${sequence++}`, image, opts.format, 60_000).result;
       latencies.push(performance.now() - t);
     }
   };

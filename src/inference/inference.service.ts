@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '../config/app-config';
 import { ModelNotReadyError } from './errors/model-not-ready.error';
 import { UnknownModelError } from './errors/unknown-model.error';
-import type { RenderTask } from './inference.types';
+import type { ImageInput, RenderTask } from './inference.types';
 import { ModelSlot, ModelState } from './model-slot';
 import type { HeatmapFormat } from './pipeline/postprocess';
 import type { InferenceRun, WorkerPool } from './worker-pool';
@@ -86,7 +86,7 @@ export class InferenceService implements OnApplicationBootstrap, OnApplicationSh
 
   run(
     jobId: string,
-    image: Uint8Array,
+    image: ImageInput,
     format: HeatmapFormat,
     timeoutMs: number,
     modelId = this.defaultModel,

@@ -30,6 +30,21 @@ export interface ModelIo {
   inputHeight: number | null;
 }
 
+/** A photo's size after its EXIF orientation is applied. */
+export interface UprightSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * An image to run: its bytes, and its upright size when admission has
+ * already read the header (the worker then does not read it again).
+ */
+export interface ImageInput {
+  bytes: Uint8Array;
+  upright?: UprightSize;
+}
+
 export type WorkerTask =
   | { kind: 'warmup' }
   | { kind: 'selfcheck' }
@@ -37,6 +52,7 @@ export type WorkerTask =
       kind: 'depth';
       jobId: string;
       image: Uint8Array;
+      upright?: UprightSize;
       format: HeatmapFormat;
       /** Nothing else is running: use the session that spans every core. */
       solo: boolean;

@@ -86,7 +86,7 @@ describe.each(ENTRIES)('catalog contract of $id (generated model, real worker)',
   const contract = findCatalogModel(entry.id)!.contract;
   const pool = poolFor(entry.id, entry.file);
   const depthOf = async (bytes: Uint8Array): Promise<DepthResult> =>
-    pool.run('job', new Uint8Array(bytes), 'png', 20_000).result;
+    pool.run('job', { bytes: new Uint8Array(bytes) }, 'png', 20_000).result;
 
   beforeAll(() => pool.warmUp());
   afterAll(() => pool.close());

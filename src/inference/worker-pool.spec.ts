@@ -24,7 +24,7 @@ describe('WorkerPool (real worker threads, real ONNX Runtime)', () => {
     faultInjection: false,
   });
   const image = () => new Uint8Array(readFileSync(photo('chelsea_cat_small.jpg')));
-  const run = () => pool.run('job', image(), 'png', 10_000).result;
+  const run = () => pool.run('job', { bytes: image() }, 'png', 10_000).result;
 
   beforeAll(() => pool.warmUp());
   afterAll(() => pool.close());
@@ -35,6 +35,12 @@ describe('WorkerPool (real worker threads, real ONNX Runtime)', () => {
     // The first found the pool idle; the second started beside it.
     expect([first.threads, second.threads]).toEqual([2, 1]);
     expect((await run()).threads).toBe(2);
+  });
+
+  it("hands the worker the upload's upright size, which its result is then sized to", async () => {
+    const upright = { width: 50, height: 40 }; // not the photo's 320x213: only the hint gives this
+    const result = await pool.run('job', { bytes: image(), upright }, 'png', 10_000).result;
+    expect(result.kind === 'depth' && [result.width, result.height]).toEqual([50, 40]);
   });
 
   it('runs the inference threads, and the ONNX Runtime threads they made, at the nice value', () => {

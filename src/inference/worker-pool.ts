@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import Piscina from 'piscina';
 import type {
   DepthResult,
+  ImageInput,
   ModelIo,
   RenderResult,
   RenderTask,
@@ -93,7 +94,7 @@ export class WorkerPool {
    */
   run(
     jobId: string,
-    image: Uint8Array,
+    { bytes: image, upright }: ImageInput,
     format: HeatmapFormat,
     timeoutMs: number,
     solo = this.tasksInFlight === 0,
@@ -101,7 +102,7 @@ export class WorkerPool {
     const control = new TaskControl();
     const terminate = new AbortController();
     const task = this.pool.run(
-      { kind: 'depth', jobId, image, format, solo, control: control.buffer },
+      { kind: 'depth', jobId, image, upright, format, solo, control: control.buffer },
       { signal: terminate.signal, transferList: [image.buffer as ArrayBuffer] },
     );
     const released = task.then(

@@ -56,7 +56,7 @@ describe('JobRunner', () => {
     const job = new Job('png');
     store.add(job);
 
-    const released = runner.start(job, readFileSync(photo('chelsea_cat_small.jpg')));
+    const released = runner.start(job, { bytes: readFileSync(photo('chelsea_cat_small.jpg')) });
     // Had the slot waited on the writes, it would never be given back while they are held.
     let timer: NodeJS.Timeout | undefined;
     const slot = await Promise.race([

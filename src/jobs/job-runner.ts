@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import type { InferenceService } from '../inference/inference.service';
-import type { DepthResult } from '../inference/inference.types';
+import type { DepthResult, ImageInput } from '../inference/inference.types';
 import type { InferenceRun } from '../inference/worker-pool';
 import type { FailureReason, Job, JobOutput } from '../results/job.entity';
 import type { JobEvents } from '../results/job-events';
@@ -39,7 +39,7 @@ export class JobRunner {
    * free again, which after a timeout is later than the job's end. The job
    * reaches its final state on its own (see `settled`).
    */
-  start(job: Job, image: Uint8Array): Promise<void> {
+  start(job: Job, image: ImageInput): Promise<void> {
     job.start();
     this.logger.log(
       `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,

@@ -46,7 +46,7 @@ describe('JobScheduler', () => {
     const runner = new HeldRunner();
     const scheduler = new JobScheduler(2, runner as unknown as JobRunner, new JobEvents());
     const jobs = [0, 1, 2, 3].map(() => new Job('png', Date.now(), 'req'));
-    jobs.forEach((job) => scheduler.enqueue(job, new Uint8Array(1)));
+    jobs.forEach((job) => scheduler.enqueue(job, { bytes: new Uint8Array(1) }));
     scheduler.dispatch();
     return { runner, scheduler, jobs };
   };

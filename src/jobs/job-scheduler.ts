@@ -1,4 +1,5 @@
 import { withRequestId } from '../common/logging/request-context';
+import type { ImageInput } from '../inference/inference.types';
 import type { Job } from '../results/job.entity';
 import type { JobEvents } from '../results/job-events';
 import type { JobRunner } from './job-runner';
@@ -6,7 +7,7 @@ import { PositionNotifier } from './position-notifier';
 
 interface Pending {
   job: Job;
-  image: Uint8Array;
+  image: ImageInput;
 }
 
 /**
@@ -43,7 +44,7 @@ export class JobScheduler {
   }
 
   /** Queues the job and returns its 1-based position, which its "queued" event announces. */
-  enqueue(job: Job, image: Uint8Array): number {
+  enqueue(job: Job, image: ImageInput): number {
     const position = this.queue.push({ job, image });
     this.positions.announced(job, position);
     return position;

@@ -24,7 +24,7 @@ describe('JobsService admission', () => {
     const jobs = service();
     await jobs.beforeApplicationShutdown();
     expect(() => jobs.assertAccepting()).toThrow(ShuttingDownError);
-    expect(() => jobs.submit(new Uint8Array(1), 'png')).toThrow(ShuttingDownError);
+    expect(() => jobs.submit({ bytes: new Uint8Array(1) }, 'png')).toThrow(ShuttingDownError);
     expect(jobs.depth).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { currentRequestId } from '../common/logging/request-context';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
+import type { ImageInput } from '../inference/inference.types';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import type { RenderSpec } from '../inference/pipeline/render-spec';
 import { Job } from '../results/job.entity';
@@ -69,7 +70,7 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /** Admits a job; a subscriber socket id is subscribed before the job is announced. */
   submit(
-    image: Uint8Array,
+    image: ImageInput,
     preferredFormat: HeatmapFormat,
     subscriber?: string,
     model?: string,
@@ -80,7 +81,7 @@ export class JobsService implements BeforeApplicationShutdown {
     this.store.add(job);
     const position = this.scheduler.enqueue(job, image);
     this.logger.log(
-      `Job ${job.id} queued at position ${position} for model ${id} (${image.length} bytes).`,
+      `Job ${job.id} queued at position ${position} for model ${id} (${image.bytes.length} bytes).`,
     );
     this.events.emit('queued', job, position, subscriber);
     this.scheduler.dispatch();

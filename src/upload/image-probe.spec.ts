@@ -22,9 +22,22 @@ describe('image probe', () => {
     async (format) => {
       const bytes = await make(format);
       expect(sniffFormat(bytes)).toBe(format);
-      expect(await probeImage(bytes, limits)).toEqual({ format, width: 10, height: 6 });
+      const upright = { width: 10, height: 6 };
+      expect(await probeImage(bytes, limits)).toEqual({ format, width: 10, height: 6, upright });
     },
   );
+
+  it('reports the upright size of an EXIF-rotated photo, which is what the worker decodes to', async () => {
+    const rotated = await sharp({
+      create: { width: 10, height: 6, channels: 3, background: '#123456' },
+    })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const probed = await probeImage(rotated, limits);
+    expect([probed.width, probed.height]).toEqual([10, 6]);
+    expect(probed.upright).toEqual({ width: 6, height: 10 });
+  });
 
   it.each([
     ['AVIF', () => make('avif')],

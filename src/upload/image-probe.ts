@@ -4,6 +4,7 @@ import {
   InvalidImageError,
   UnsupportedImageError,
 } from './errors/image.errors';
+import type { UprightSize } from '../inference/inference.types';
 import { findTruncation } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
@@ -12,6 +13,8 @@ export interface ProbedImage {
   format: AcceptedFormat;
   width: number;
   height: number;
+  /** The size once EXIF orientation is applied: the worker decodes to it without reading the header again. */
+  upright: UprightSize;
 }
 
 export interface ProbeLimits {
@@ -58,7 +61,8 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   checkSize(width, height, limits);
   const truncation = findTruncation(format, bytes);
   if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
-  return { format, width, height };
+  const { width: uprightWidth, height: uprightHeight } = meta.autoOrient;
+  return { format, width, height, upright: { width: uprightWidth, height: uprightHeight } };
 }
 
 function checkSize(width: number, height: number, limits: ProbeLimits): void {

@@ -50,7 +50,7 @@ export class UploadService {
     const modelId = this.inference.selectModel(model ?? file.model);
     const since = performance.now();
     const { maxInputPixels, maxSide } = this.config;
-    const [, key] = await Promise.all([
+    const [{ upright }, key] = await Promise.all([
       probeImage(file.bytes, { maxInputPixels, maxSide }),
       this.dedupe.keyFor(file.bytes, modelId),
     ]);
@@ -62,7 +62,8 @@ export class UploadService {
       this.dedupe.reuse(existing, socketId, since);
       return { job: existing, deduplicated: true };
     }
-    const job = this.jobs.submit(file.bytes, preferredFormat, socketId, modelId);
+    const image = { bytes: file.bytes, upright };
+    const job = this.jobs.submit(image, preferredFormat, socketId, modelId);
     if (key !== undefined) this.dedupe.remember(key, job);
     return { job, deduplicated: false };
   }

@@ -99,12 +99,16 @@ async function depthOf(
 ): Promise<Uint8Array> {
   const bytes = await readFile(path);
   // The upload route's admission checks, so the CLI refuses exactly what the service refuses.
-  await probeImage(bytes, config);
+  const { upright } = await probeImage(bytes, config);
   const eager = (HEATMAP_FORMATS as readonly string[]).includes(spec.format)
     ? (spec.format as HeatmapFormat)
     : 'png';
-  const result: DepthResult = await pool.run(randomUUID(), bytes, eager, config.jobTimeoutMs)
-    .result;
+  const result: DepthResult = await pool.run(
+    randomUUID(),
+    { bytes, upright },
+    eager,
+    config.jobTimeoutMs,
+  ).result;
   // The worker's own heatmap is the default rendering; anything else renders as the service does.
   if (specKey(spec) === specKey(defaultSpec(result.format))) return result.heatmap;
   return pool.render({

@@ -124,6 +124,16 @@ describe('decodeForModel', () => {
     expect([width, height]).toEqual([6, 12]);
   });
 
+  it('takes the upright size from the caller when given, without reading the header for it', async () => {
+    const rotated = await solid(3, '#336699').jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const read = await decodeForModel(rotated, size, 1e6);
+    const given = await decodeForModel(rotated, size, 1e6, { width: 6, height: 12 });
+    expect(Buffer.from(given.rgb).equals(Buffer.from(read.rgb))).toBe(true);
+    // A size no header says: only the caller's value can have produced it.
+    const told = await decodeForModel(rotated, size, 1e6, { width: 9, height: 4 });
+    expect([told.width, told.height]).toEqual([9, 4]);
+  });
+
   /** Noise compresses poorly, so every part of the file carries scan data. */
   const noisyJpeg = () =>
     sharp({

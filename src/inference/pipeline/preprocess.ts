@@ -26,14 +26,15 @@ export async function decodeForModel(
   bytes: Uint8Array,
   policy: SizePolicy,
   maxInputPixels: number,
+  /** The upright size when the caller has read the header already: it saves a second read (~1 ms). */
+  upright?: { width: number; height: number },
 ): Promise<DecodedInput> {
   const image = sharp(bytes, {
     limitInputPixels: maxInputPixels,
     failOn: failOnFor(bytes),
     pages: 1,
   });
-  const meta = await image.metadata();
-  const { width, height } = meta.autoOrient;
+  const { width, height } = upright ?? (await image.metadata()).autoOrient;
   const input = inputSizeFor(policy, width, height);
   const { data } = await image
     .autoOrient()

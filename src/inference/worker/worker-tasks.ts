@@ -37,7 +37,7 @@ export async function depth(
   const t0 = performance.now();
   let decoded: Awaited<ReturnType<typeof decodeForModel>>;
   try {
-    decoded = await decodeForModel(task.image, sizePolicy(io), config.maxInputPixels);
+    decoded = await decodeForModel(task.image, sizePolicy(io), config.maxInputPixels, task.upright);
   } catch (error) {
     return { kind: 'undecodable', message: (error as Error).message };
   }
