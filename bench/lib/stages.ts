@@ -37,7 +37,11 @@ export async function stageCosts(
   for (let round = 0; round <= rounds; round++) {
     if (round === 1) for (const s of STAGES) samples[s].length = 0; // round 0 warms up
     for (const photo of photos) {
-      const decoded = await time('decode', () => decodeForModel(photo.bytes, CONTRACT.input, 1e8));
+      // With the upright size, as the service's worker gets it from admission.
+      const upright = { width: photo.width, height: photo.height };
+      const decoded = await time('decode', () =>
+        decodeForModel(photo.bytes, CONTRACT.input, 1e8, upright),
+      );
       const data = await time('tensor', () => toInputTensor(decoded.rgb, decoded, CONTRACT));
       const input = new Tensor('float32', data, [1, 3, decoded.inputHeight, decoded.inputWidth]);
       const output = await time('infer', () => session.run({ [session.inputNames[0]]: input }));
