@@ -61,8 +61,7 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   checkSize(width, height, limits);
   const truncation = findTruncation(format, bytes);
   if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
-  const { width: uprightWidth, height: uprightHeight } = meta.autoOrient;
-  return { format, width, height, upright: { width: uprightWidth, height: uprightHeight } };
+  return { format, width, height, upright: meta.autoOrient };
 }
 
 function checkSize(width: number, height: number, limits: ProbeLimits): void {

@@ -57,7 +57,7 @@ export function photoDepth(
  * Colours photo-sized depth and encodes it: PNG as a palette image straight
  * from the values, JPEG through 16-bit levels, the LUT and sharp.
  */
-export async function encodeHeatmap(
+async function encodeHeatmap(
   source: PaletteSource,
   size: Pick<HeatmapSize, 'width' | 'height'>,
   lut: ColormapLut,
