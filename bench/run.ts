@@ -30,6 +30,10 @@ async function main(): Promise<void> {
       serviceC8: round(head.serviceC8[i], 2),
       singlePassP50Ms: round(head.singlePassP50Ms[i], 1),
       serviceC1P50Ms: round(head.serviceC1P50Ms[i], 1),
+      // Each round's own ratios, to show how far the host moves them.
+      pipelineOverRaw: round(head.pipelineCeiling[i] / head.rawCeiling[i], 3),
+      serviceOverPipeline: round(head.serviceC8[i] / head.pipelineCeiling[i], 3),
+      c1OverSingle: round(head.serviceC1P50Ms[i] / head.singlePassP50Ms[i], 3),
     })),
     { round: 'median', ...head.medians },
   ]);

@@ -27,7 +27,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
  * The figures the targets compare, measured in turn and repeated, so that
  * each ratio compares measurements taken seconds apart on the same machine
- * state: the shared host's speed drifts by 10-20% over minutes.
+ * state: the shared host's speed drifts by 10-20% over minutes. The order
+ * puts each ratio's two figures next to each other: raw, pipeline, service
+ * at c=8, then the single pass and the service at c=1.
  */
 export async function headline(server: BenchServer, photos: BenchPhoto[], rounds = ROUNDS) {
   const cores = availableParallelism();
@@ -48,11 +50,11 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
       await closedLoop(pool, photos, { inFlight, durationMs: 1500, format: 'png' });
       return closedLoop(pool, photos, { inFlight, durationMs: MS, format: 'png' });
     };
-    h.pipelineCeiling.push((await withPool(split, loop(cores))).imagesPerSecond);
-    h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
     const level = (c: number) =>
       runLevel(server, photos, { mode: 'push', c, warmupMs: 2000, durationMs: MS });
+    h.pipelineCeiling.push((await withPool(split, loop(cores))).imagesPerSecond);
     h.serviceC8.push((await level(8)).imagesPerSecond);
+    h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
     h.serviceC1P50Ms.push((await level(1)).p50Ms);
     log(`headline round ${round + 1}: ${JSON.stringify(h)}`);
   }
