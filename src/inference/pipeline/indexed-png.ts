@@ -36,7 +36,8 @@ export function encodeIndexedPng(
   if (values.length !== width * height) {
     throw new Error(`Expected ${width * height} values, got ${values.length}.`);
   }
-  // toLevels' arithmetic, to the bit; a flat range (scale 0) is all far, as there.
+  // toLevels' arithmetic, to the bit (the spec pins it); a flat range (scale 0) is all far, as
+  // there. Written out, not shared: a common per-value helper made this 2.6 -> 6.5 ms (640x426).
   const { min, max } = range;
   const scale = max - min > 0 ? 65535 / (max - min) : 0;
   // 255 - index, for indices 0-255.

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { UprightSize } from '../inference.types';
 import { inputSizeFor, type ModelContract, type SizePolicy } from '../model/model-catalog';
 
 /** ImageNet statistics, used only for models whose graph does not normalise itself. */
@@ -27,7 +28,7 @@ export async function decodeForModel(
   policy: SizePolicy,
   maxInputPixels: number,
   /** The upright size when the caller has read the header already: it saves a second read (~1 ms). */
-  upright?: { width: number; height: number },
+  upright?: UprightSize,
 ): Promise<DecodedInput> {
   const image = sharp(bytes, {
     limitInputPixels: maxInputPixels,
