@@ -41,18 +41,35 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     serviceC8: [],
     serviceC1P50Ms: [],
   };
-  const split = { modelPath: BENCH_MODEL, workers: cores, threads: 1 };
+  // Both ceilings are the better of two splits, measured in the same round: a
+  // worker per core, and one extra (the service's default).
+  const splits = [cores, cores + 1].map((workers) => ({
+    modelPath: BENCH_MODEL,
+    workers,
+    threads: 1,
+  }));
   const wide = { modelPath: BENCH_MODEL, workers: 1, threads: cores };
+  const loop = (inFlight: number) => async (pool: Parameters<typeof closedLoop>[0]) => {
+    await closedLoop(pool, photos, { inFlight, durationMs: 1500, format: 'png' });
+    return closedLoop(pool, photos, { inFlight, durationMs: MS, format: 'png' });
+  };
+  const best = async (measure: (split: (typeof splits)[number]) => Promise<number>) => {
+    const values: number[] = [];
+    for (const split of splits) values.push(await measure(split));
+    return Math.max(...values);
+  };
   for (let round = 0; round < rounds; round++) {
-    const raw = await runRaw({ ...split, options: sessionOptions(1), durationMs: MS });
-    h.rawCeiling.push(raw.imagesPerSecond);
-    const loop = (inFlight: number) => async (pool: Parameters<typeof closedLoop>[0]) => {
-      await closedLoop(pool, photos, { inFlight, durationMs: 1500, format: 'png' });
-      return closedLoop(pool, photos, { inFlight, durationMs: MS, format: 'png' });
-    };
+    h.rawCeiling.push(
+      await best(async (split) => {
+        const options = sessionOptions(1);
+        return (await runRaw({ ...split, options, durationMs: MS })).imagesPerSecond;
+      }),
+    );
     const level = (c: number) =>
       runLevel(server, photos, { mode: 'push', c, warmupMs: 2000, durationMs: MS });
-    h.pipelineCeiling.push((await withPool(split, loop(cores))).imagesPerSecond);
+    h.pipelineCeiling.push(
+      await best(async (split) => (await withPool(split, loop(split.workers))).imagesPerSecond),
+    );
     h.serviceC8.push((await level(8)).imagesPerSecond);
     h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
     h.serviceC1P50Ms.push((await level(1)).p50Ms);

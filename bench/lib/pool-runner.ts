@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MODEL_CATALOG } from '../../src/inference/model/model-catalog';
 import type { HeatmapFormat } from '../../src/inference/pipeline/postprocess';
+import { spinPolicy } from '../../src/inference/session-options';
 import { WorkerPool } from '../../src/inference/worker-pool';
 import type { BenchPhoto } from './photos';
 import { summarize, LatencySummary } from './stats';
@@ -27,7 +28,14 @@ export async function withPool<T>(setup: PoolSetup, work: (pool: WorkerPool) => 
     intraOpThreads: setup.threads,
     soloThreads: setup.soloThreads ?? setup.threads,
     nice: 0,
-    spinning: setup.workers * setup.threads <= availableParallelism(),
+    spinning: spinPolicy(
+      {
+        workers: setup.workers,
+        intraOpThreads: setup.threads,
+        soloThreads: setup.soloThreads ?? setup.threads,
+      },
+      availableParallelism(),
+    ),
     contract: MODEL_CATALOG[0].contract,
     maxInputPixels: 1e8,
     faultInjection: false,

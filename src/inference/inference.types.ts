@@ -6,6 +6,7 @@ import type { ModelContract, UpsamplingKernel } from './model/model-catalog';
 import type { DepthRange, HeatmapFormat, HeatmapSize } from './pipeline/postprocess';
 import type { UpsampleKernel } from './pipeline/render-options';
 import type { RenderSpec } from './pipeline/render-spec';
+import type { SpinPolicy } from './session-options';
 
 export interface WorkerConfig {
   /** Catalog id of the one model this pool's threads load. */
@@ -14,8 +15,8 @@ export interface WorkerConfig {
   intraOpThreads: number;
   /** Threads of a second session used when a job runs alone; not loaded when not above intraOpThreads. */
   soloThreads: number;
-  /** Whether idle intra-op threads may spin: not when the pool over-subscribes the cores. */
-  spinning: boolean;
+  /** Whether idle intra-op threads may spin, per session kind: not where they would share cores. */
+  spinning: SpinPolicy;
   /** Linux nice value for this thread and the ONNX Runtime threads it creates. */
   nice: number;
   contract: ModelContract;

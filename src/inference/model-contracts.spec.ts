@@ -63,7 +63,7 @@ function poolFor(id: string, modelPath: string): WorkerPool {
     intraOpThreads: 1,
     soloThreads: 1,
     nice: 0,
-    spinning: false,
+    spinning: { shared: false, solo: false },
     contract: findCatalogModel(id)!.contract,
     maxInputPixels: 40_000_000,
     faultInjection: false,

@@ -24,3 +24,23 @@ export function sessionOptions(
     extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
   };
 }
+
+/** Which of a worker's sessions may spin: each only where its threads have cores to themselves. */
+export interface SpinPolicy {
+  /** The sessions every worker runs jobs on, side by side. */
+  shared: boolean;
+  /** The session a job uses when it starts alone. */
+  solo: boolean;
+}
+
+export function spinPolicy(
+  split: { workers: number; intraOpThreads: number; soloThreads: number },
+  cores: number,
+): SpinPolicy {
+  return {
+    shared: split.workers * split.intraOpThreads <= cores,
+    // Only used while nothing else runs, so a pool with more workers than cores
+    // (the default: one extra) still leaves it the cores it spans.
+    solo: split.soloThreads <= cores,
+  };
+}

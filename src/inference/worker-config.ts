@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { AppConfig, ModelConfig } from '../config/app-config';
 import type { WorkerConfig } from './inference.types';
+import { spinPolicy } from './session-options';
 
 /** What every worker thread of one model's pool starts with, in the service and the CLI alike. */
 export function workerConfigFor(
@@ -15,8 +16,10 @@ export function workerConfigFor(
     intraOpThreads,
     soloThreads: app.soloIntraOpThreads,
     nice: app.workerNice,
-    // Spinning idle threads only pays when the pool leaves them a core each.
-    spinning: workers * intraOpThreads <= availableParallelism(),
+    spinning: spinPolicy(
+      { workers, intraOpThreads, soloThreads: app.soloIntraOpThreads },
+      availableParallelism(),
+    ),
     contract: model.contract,
     maxInputPixels: app.maxInputPixels,
     faultInjection: app.faultInjection,

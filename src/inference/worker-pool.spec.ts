@@ -18,7 +18,7 @@ describe('WorkerPool (real worker threads, real ONNX Runtime)', () => {
     intraOpThreads: 1,
     soloThreads: 2,
     nice: 7,
-    spinning: true,
+    spinning: { shared: true, solo: true },
     contract: MODEL_CATALOG[0].contract,
     maxInputPixels: 40_000_000,
     faultInjection: false,

@@ -20,18 +20,20 @@ export interface Loaded {
 
 export async function load(): Promise<Loaded> {
   const started = performance.now();
-  const { session, io } = await warm(config.intraOpThreads);
+  const { session, io } = await warm(config.intraOpThreads, config.spinning.shared);
   const solo =
-    config.soloThreads > config.intraOpThreads ? await warm(config.soloThreads) : undefined;
+    config.soloThreads > config.intraOpThreads
+      ? await warm(config.soloThreads, config.spinning.solo)
+      : undefined;
   return { session, solo: solo?.session, io, loadMs: performance.now() - started };
 }
 
 /** A session whose first, slow run (allocations, kernel choices) happens before any job's. */
-async function warm(threads: number): Promise<{ session: InferenceSession; io: ModelIo }> {
-  const session = await InferenceSession.create(
-    config.modelPath,
-    sessionOptions(threads, config.spinning),
-  );
+async function warm(
+  threads: number,
+  spinning: boolean,
+): Promise<{ session: InferenceSession; io: ModelIo }> {
+  const session = await InferenceSession.create(config.modelPath, sessionOptions(threads, spinning));
   const io = describeIo(session);
   const { width, height } = warmupSize(io);
   const input = new Float32Array(3 * width * height).fill(0.5);
