@@ -4,11 +4,11 @@ import type { InferenceSession } from 'onnxruntime-node';
  * One session per worker thread, each with its own share of the cores. The
  * pool gives parallelism across images, so inter-op parallelism stays off.
  *
- * Idle intra-op threads spin (ONNX Runtime's default) unless the pool
- * over-subscribes the cores: spinning made a lone 2-thread session up to 20%
- * faster, but where sessions share cores a spinning thread burns the core a
- * neighbour needs (2 workers x 2 threads: 18.7 img/s spinning, 22.6 not;
- * BENCHMARKS.md).
+ * Idle intra-op threads spin (ONNX Runtime's default) only where a session
+ * has its cores to itself (spinPolicy below): spinning made a lone 2-thread
+ * session up to 20% faster, but where sessions share cores a spinning thread
+ * burns the core a neighbour needs (2 workers x 2 threads: 18.7 img/s
+ * spinning, 22.6 not; BENCHMARKS.md).
  */
 export function sessionOptions(
   intraOpThreads: number,

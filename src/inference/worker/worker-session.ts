@@ -33,7 +33,10 @@ async function warm(
   threads: number,
   spinning: boolean,
 ): Promise<{ session: InferenceSession; io: ModelIo }> {
-  const session = await InferenceSession.create(config.modelPath, sessionOptions(threads, spinning));
+  const session = await InferenceSession.create(
+    config.modelPath,
+    sessionOptions(threads, spinning),
+  );
   const io = describeIo(session);
   const { width, height } = warmupSize(io);
   const input = new Float32Array(3 * width * height).fill(0.5);
