@@ -66,7 +66,7 @@ export async function rawBench(): Promise<RawReport> {
   const single = await measure('1 session x 1 thread', 1, 1);
   const wide = await measure(`1 session x ${cores} threads`, 1, cores);
   const split = await measure(`${cores} workers x 1 thread`, cores, 1);
-  const extra = await measure(`${cores + 1} workers x 1 thread (one extra)`, cores + 1, 1);
+  const oneExtra = await measure(`${cores + 1} workers x 1 thread (one extra)`, cores + 1, 1);
   const noSpin = sessionOptions(cores, false);
   const over = await measure(`${cores} workers x ${cores} threads (over-subscribed)`, cores, cores);
   const wideSpin = await measure(`1 session x ${cores} threads, no spinning`, 1, cores, noSpin);
@@ -93,12 +93,12 @@ export async function rawBench(): Promise<RawReport> {
     faithfulN,
     wideSpin,
     split,
-    extra,
+    oneExtra,
     over,
     overSpin,
   );
 
-  const best = [wide, split, extra].reduce((a, b) =>
+  const best = [wide, split, oneExtra].reduce((a, b) =>
     b.imagesPerSecond > a.imagesPerSecond ? b : a,
   );
   const at = (label: string, extra: Partial<Options>) =>

@@ -53,14 +53,19 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     await closedLoop(pool, photos, { inFlight, durationMs: 1500, format: 'png' });
     return closedLoop(pool, photos, { inFlight, durationMs: MS, format: 'png' });
   };
-  const best = async (measure: (split: (typeof splits)[number]) => Promise<number>) => {
+  const best = async (
+    label: string,
+    measure: (split: (typeof splits)[number]) => Promise<number>,
+  ) => {
     const values: number[] = [];
     for (const split of splits) values.push(await measure(split));
+    const byWorkers = splits.map((split, i) => `${split.workers} workers ${round(values[i], 2)}`);
+    log(`headline ${label}: ${byWorkers.join(', ')} img/s.`);
     return Math.max(...values);
   };
   for (let round = 0; round < rounds; round++) {
     h.rawCeiling.push(
-      await best(async (split) => {
+      await best('raw', async (split) => {
         const options = sessionOptions(1);
         return (await runRaw({ ...split, options, durationMs: MS })).imagesPerSecond;
       }),
@@ -68,7 +73,9 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     const level = (c: number) =>
       runLevel(server, photos, { mode: 'push', c, warmupMs: 2000, durationMs: MS });
     h.pipelineCeiling.push(
-      await best(async (split) => (await withPool(split, loop(split.workers))).imagesPerSecond),
+      await best('pipeline', async (split) => {
+        return (await withPool(split, loop(split.workers))).imagesPerSecond;
+      }),
     );
     h.serviceC8.push((await level(8)).imagesPerSecond);
     h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
