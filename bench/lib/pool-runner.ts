@@ -22,20 +22,18 @@ export interface PoolOutcome {
 
 /** The service's own worker pool (the compiled worker in dist/), without HTTP or the job queue. */
 export async function withPool<T>(setup: PoolSetup, work: (pool: WorkerPool) => Promise<T>) {
+  const split = {
+    workers: setup.workers,
+    intraOpThreads: setup.threads,
+    soloThreads: setup.soloThreads ?? setup.threads,
+  };
   const pool = new WorkerPool(setup.workers, {
     modelId: MODEL_CATALOG[0].id,
     modelPath: setup.modelPath,
-    intraOpThreads: setup.threads,
-    soloThreads: setup.soloThreads ?? setup.threads,
+    intraOpThreads: split.intraOpThreads,
+    soloThreads: split.soloThreads,
     nice: 0,
-    spinning: spinPolicy(
-      {
-        workers: setup.workers,
-        intraOpThreads: setup.threads,
-        soloThreads: setup.soloThreads ?? setup.threads,
-      },
-      availableParallelism(),
-    ),
+    spinning: spinPolicy(split, availableParallelism()),
     contract: MODEL_CATALOG[0].contract,
     maxInputPixels: 1e8,
     faultInjection: false,
