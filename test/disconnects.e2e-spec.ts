@@ -47,6 +47,7 @@ describe('clients that disconnect mid-transfer', () => {
   /** Nothing left behind: no job, no stray result file, no listener, no open connection. */
   async function expectNoLeak(expectedFiles: string[]): Promise<void> {
     expect(t.app.get(JobsService).depth).toBe(0);
+    await t.app.get(ResultsStore).flushed();
     expect(readdirSync(t.config.resultsDir).sort()).toEqual(expectedFiles.sort());
     expect(t.app.get(JobEvents).listenerCount).toBe(baseline.listeners);
     expect(await settleConnections(server, baseline.connections)).toBe(baseline.connections);

@@ -152,6 +152,8 @@ describe('result TTL', () => {
     const up = await t.http().post('/api/v1/depth').attach('file', cat(), 'cat.jpg').expect(202);
     await waitFinished(t, up.body.id);
     await t.http().get(`/api/v1/depth/${up.body.id}/result`).expect(200);
+    // The job is done before its files are on disk (they are served from memory meanwhile).
+    await t.app.get(ResultsStore).flushed();
     const files = () =>
       readdirSync(t.config.resultsDir).filter((name) => name.startsWith(up.body.id));
     expect(files().sort()).toEqual([

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ResultFiles } from '../src/results/result-files';
+import { ResultsStore } from '../src/results/results.store';
 import { multipartBody, type MultipartPart } from './helpers/corpus';
 import { photo } from './helpers/paths';
 import { listen, sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
@@ -284,6 +285,7 @@ describe('multipart abuse and slow clients', () => {
         status: 'done',
       });
     }
+    await t.app.get(ResultsStore).flushed();
     const files = readdirSync(resultsDir);
     expect(files.length).toBeGreaterThanOrEqual(accepted);
     for (const file of files) expect(file).toMatch(UUID_FILE);

@@ -9,10 +9,10 @@ import type { ResultsStore } from '../results/results.store';
 import { classifyFailure } from './job-classifier';
 
 /**
- * Runs one job on the worker pool and brings it to its final state: files
- * saved, then done (or failed), with its events. The worker slot is given
- * back as soon as the thread is free, before the files are written, so the
- * next job never waits on this one's disk writes.
+ * Runs one job on the worker pool and brings it to its final state: outputs
+ * saved (readable at once, written to disk behind; see ResultFiles.save),
+ * then done (or failed), with its events. The worker slot is given back as
+ * soon as the thread is free, so the next job never waits on this one's files.
  */
 export class JobRunner {
   private readonly logger = new Logger(JobRunner.name);

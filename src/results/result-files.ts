@@ -1,53 +1,28 @@
-import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FORMAT_INFO } from '../inference/pipeline/result-formats';
-import { DEFAULT_COLORMAP } from '../inference/pipeline/render-options';
-import { normaliseSpec, type RenderSpec, specKey } from '../inference/pipeline/render-spec';
+import { HeldFiles } from './held-files';
+import {
+  FIXED_KINDS,
+  isJobId,
+  type RenderKind,
+  type ResultFileKind,
+  suffix,
+} from './result-file-names';
 
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export { isJobId, type RenderKind, type ResultFileKind } from './result-file-names';
 
-export function isJobId(value: string): boolean {
-  return UUID_V4.test(value);
+export interface MemoryLimits {
+  /** Recently written files kept for the download that usually follows (about 150 VGA jobs). */
+  cacheBytes: number;
+  /** Outputs not yet on disk beyond which a save waits for its own writes. */
+  backlogBytes: number;
 }
 
-/** A rendering; parameters left out take their defaults. */
-export type RenderKind = Pick<RenderSpec, 'format'> & Partial<RenderSpec>;
+const DEFAULT_LIMITS: MemoryLimits = { cacheBytes: 64 * 2 ** 20, backlogBytes: 256 * 2 ** 20 };
 
-/** The raw model output, the uploaded photo, or one rendering of the depth. */
-export type ResultFileKind = 'depth.f32' | 'original' | RenderKind;
-
-const FIXED_KINDS = ['depth.f32', 'original'] as const;
-
-/**
- * A rendering's file suffix: readable for the plain ones (`inferno.png`, as
- * the worker writes it; `gray16.png`; `depth.npy`), with a digest of the whole
- * spec appended for any other parameter, so every spec has its own file.
- */
-function renderSuffix(kind: RenderKind): string {
-  const spec = normaliseSpec({
-    colormap: DEFAULT_COLORMAP,
-    invert: false,
-    sideBySide: false,
-    ...kind,
-  });
-  const info = FORMAT_INFO[spec.format];
-  const stem = info.params.includes('colormap')
-    ? spec.colormap
-    : spec.format === 'png16'
-      ? 'gray16'
-      : 'depth';
-  const plain = !spec.invert && !spec.sideBySide && spec.range === undefined;
-  const known = ['format', 'colormap', 'invert', 'sideBySide', 'range'];
-  const extra = Object.keys(spec).some((field) => !known.includes(field));
-  if (plain && !extra) return `${stem}.${info.extension}`;
-  // Hashed only when named by it: every job's files pass through here on the hot path.
-  const digest = createHash('sha256').update(specKey(spec)).digest('hex').slice(0, 16);
-  return `${stem}.${digest}.${info.extension}`;
-}
-
-function suffix(kind: ResultFileKind): string {
-  return typeof kind === 'string' ? kind : renderSuffix(kind);
+/** A save whose writes went on in the background; `written` settles when they are on disk. */
+export interface Saved {
+  written: Promise<void>;
 }
 
 /**
@@ -58,8 +33,16 @@ function suffix(kind: ResultFileKind): string {
  */
 export class ResultFiles {
   private readonly renders = new Map<string, Set<string>>();
+  private readonly held: HeldFiles;
+  /** Each job's writes still in progress, so that removal waits for them. */
+  private readonly writing = new Map<string, Promise<void>>();
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly limits: MemoryLimits = DEFAULT_LIMITS,
+  ) {
+    this.held = new HeldFiles(limits.cacheBytes);
+  }
 
   path(id: string, kind: ResultFileKind): string {
     if (!isJobId(id)) throw new Error(`Refusing to build a result path for "${id}".`);
@@ -70,6 +53,50 @@ export class ResultFiles {
     const path = this.path(id, kind);
     await writeFile(path, bytes, { mode: 0o600 });
     if (typeof kind !== 'string') this.touch(id, kind);
+  }
+
+  /**
+   * A job's outputs, readable at once from memory while they are written.
+   * Resolves before they are on disk unless the backlog of unwritten bytes
+   * is over its limit (a slow or failing disk): then it waits for the writes
+   * and fails with them, so memory stays bounded and a job whose files
+   * cannot be written is failed rather than done.
+   */
+  async save(id: string, outputs: [ResultFileKind, Uint8Array][]): Promise<Saved> {
+    const writes = outputs.map(async ([kind, bytes]) => {
+      const path = this.path(id, kind);
+      this.held.pin(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      if (typeof kind !== 'string') this.touch(id, kind);
+      await writeFile(path, bytes, { mode: 0o600 });
+      this.held.unpin(path);
+    });
+    const written = Promise.all(writes).then(() => undefined);
+    const tracked = written
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.writing.get(id) === tracked) this.writing.delete(id);
+      });
+    this.writing.set(id, tracked);
+    if (this.held.pinnedBytes > this.limits.backlogBytes) await written;
+    return { written };
+  }
+
+  /** A file's bytes, from memory when held there; undefined when it does not exist. */
+  async read(id: string, kind: ResultFileKind): Promise<Buffer | undefined> {
+    const path = this.path(id, kind);
+    const held = this.held.get(path);
+    if (held) return held;
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Every background write so far has finished (or failed). */
+  async flushed(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing.values());
   }
 
   /** Marks a rendering as just used. */
@@ -85,7 +112,11 @@ export class ResultFiles {
   async evict(id: string, keep: number): Promise<number> {
     const used = [...(this.renders.get(id) ?? [])];
     const gone = used.slice(0, Math.max(0, used.length - keep));
-    for (const path of gone) this.renders.get(id)?.delete(path);
+    for (const path of gone) {
+      this.renders.get(id)?.delete(path);
+      this.held.drop(path);
+    }
+    await this.writing.get(id);
     await Promise.all(gone.map((path) => rm(path, { force: true })));
     return gone.length;
   }
@@ -96,6 +127,9 @@ export class ResultFiles {
       ...(this.renders.get(id) ?? []),
     ];
     this.renders.delete(id);
+    for (const path of paths) this.held.drop(path);
+    // A write still going would recreate its file after the rm.
+    await this.writing.get(id);
     await Promise.all(paths.map((path) => rm(path, { force: true })));
   }
 

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
 import { PointCloudParamsError } from '../inference/errors/point-cloud-params.error';
 import type { RenderTask } from '../inference/inference.types';
 import { sampledPoints } from '../inference/pipeline/point-cloud';
@@ -44,7 +43,7 @@ export class ResultRenderer {
       return renderedResult(job, spec, bytes, 'hit');
     }
     if (spec.format === 'ply' && job.output) assertCloudSize(job.output, spec.step ?? 1);
-    const stored = await readFile(this.files.path(job.id, spec)).catch(ifMissing(undefined));
+    const stored = await this.files.read(job.id, spec);
     if (stored) {
       this.files.touch(job.id, spec);
       return renderedResult(job, spec, stored, 'hit');
@@ -67,11 +66,10 @@ export class ResultRenderer {
     if (!output) throw new Error(`Job ${job.id} has no output to render.`);
     const started = Date.now();
     const [raw, original] = await Promise.all([
-      readFile(this.files.path(job.id, 'depth.f32')),
-      spec.sideBySide || spec.format === 'ply'
-        ? readFile(this.files.path(job.id, 'original'))
-        : undefined,
+      this.files.read(job.id, 'depth.f32'),
+      spec.sideBySide || spec.format === 'ply' ? this.files.read(job.id, 'original') : undefined,
     ]);
+    if (!raw) throw new Error(`Job ${job.id} has no stored depth to render from.`);
     // Copy into an aligned buffer: a file buffer's offset need not be a multiple of 4.
     const depth = new Float32Array(new Uint8Array(raw).buffer);
     const range = { min: output.depthMin, max: output.depthMax };
@@ -107,12 +105,4 @@ function assertCloudSize(size: { width: number; height: number }, step: number):
     `step=${step} would make ${points} points from this ${size.width}x${size.height} photo, ` +
       `over the limit of ${MAX_CLOUD_POINTS}; use step=${fits} or more.`,
   );
-}
-
-/** A catch handler that turns "no such file" into a value and rethrows anything else. */
-export function ifMissing<T>(value: T) {
-  return (error: NodeJS.ErrnoException): T => {
-    if (error.code === 'ENOENT') return value;
-    throw error;
-  };
 }

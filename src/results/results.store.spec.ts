@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -50,6 +50,7 @@ describe('ResultsStore', () => {
     // The heatmap doubles as the uploaded photo.
     const depth = new Float32Array(4);
     await store.saveOutput(job, { format: 'png', heatmap, depth, image: heatmap });
+    await store.flushed();
     job.start(finishedAt - 50);
     job.complete(JOB_OUTPUT, { ...STAGE_TIMINGS, inferenceMs: 8 }, finishedAt);
     return job;
@@ -80,6 +81,27 @@ describe('ResultsStore', () => {
     const job = await finishedJob(Date.now());
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, `${job.id}.inferno.png`)).mode & 0o777).toBe(0o600);
+  });
+
+  it('serves a done job whose files could not be written, from memory, until it expires', async () => {
+    rmSync(dir, { recursive: true });
+    const job = new Job('png');
+    store.add(job);
+    const heatmap = Buffer.from('heatmap bytes');
+    await store.saveOutput(job, {
+      format: 'png',
+      heatmap,
+      depth: new Float32Array(4),
+      image: heatmap,
+    });
+    await store.flushed();
+    job.start();
+    job.complete(JOB_OUTPUT, STAGE_TIMINGS);
+    const served = await store.render(job, defaultSpec('png'));
+    expect(served).toMatchObject({ cache: 'hit', mediaType: 'image/png' });
+    expect(served.bytes.equals(heatmap)).toBe(true);
+    await store.sweep(Date.now() + 61_000);
+    expect(await store.lookup(job.id)).toEqual({ expired: true });
   });
 
   it('tells an id it never saw from an expired one', async () => {

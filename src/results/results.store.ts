@@ -63,24 +63,32 @@ export class ResultsStore implements OnModuleInit {
     return job && { job };
   }
 
-  /** The worker's heatmap and raw depth, and the upload itself (for renderings that show it). */
+  /**
+   * The worker's heatmap and raw depth, and the upload itself (for renderings
+   * that show it). They are readable at once; the disk writes go on behind
+   * (see ResultFiles.save). Should one fail after the job is done, its bytes
+   * stay in memory until the job expires, so the result is still served.
+   */
   async saveOutput(
     job: Job,
     result: Pick<DepthResult, 'format' | 'heatmap' | 'depth' | 'image'>,
   ): Promise<void> {
-    await Promise.all([
-      this.files.write(job.id, 'original', result.image),
-      this.files.write(
-        job.id,
-        { format: result.format, colormap: DEFAULT_COLORMAP },
-        result.heatmap,
-      ),
-      this.files.write(
-        job.id,
-        'depth.f32',
-        new Uint8Array(result.depth.buffer, result.depth.byteOffset, result.depth.byteLength),
-      ),
+    const { depth } = result;
+    const { written } = await this.files.save(job.id, [
+      ['original', result.image],
+      [{ format: result.format, colormap: DEFAULT_COLORMAP }, result.heatmap],
+      ['depth.f32', new Uint8Array(depth.buffer, depth.byteOffset, depth.byteLength)],
     ]);
+    written.catch((error: Error) =>
+      this.logger.error(
+        `Writing the files of job ${job.id} failed (${error.message}); they stay in memory until it expires.`,
+      ),
+    );
+  }
+
+  /** Every result file written so far is on disk (or has failed to be). */
+  flushed(): Promise<void> {
+    return this.files.flushed();
   }
 
   /** A finished job's depth in any format and rendering, from its files or made now. */
