@@ -30,10 +30,14 @@ async function main(): Promise<void> {
       serviceC8: round(head.serviceC8[i], 2),
       singlePassP50Ms: round(head.singlePassP50Ms[i], 1),
       serviceC1P50Ms: round(head.serviceC1P50Ms[i], 1),
+      serviceC8Sync: round(head.serviceC8Sync[i], 2),
+      serviceC1SyncP50Ms: round(head.serviceC1SyncP50Ms[i], 1),
       // Each round's own ratios, to show how far the host moves them.
       pipelineOverRaw: round(head.pipelineCeiling[i] / head.rawCeiling[i], 3),
       serviceOverPipeline: round(head.serviceC8[i] / head.pipelineCeiling[i], 3),
       c1OverSingle: round(head.serviceC1P50Ms[i] / head.singlePassP50Ms[i], 3),
+      syncOverPipeline: round(head.serviceC8Sync[i] / head.pipelineCeiling[i], 3),
+      c1SyncOverSingle: round(head.serviceC1SyncP50Ms[i] / head.singlePassP50Ms[i], 3),
     })),
     { round: 'median', ...head.medians },
   ]);
@@ -66,6 +70,16 @@ async function main(): Promise<void> {
     {
       ratio: 'c=1 p50 latency ÷ single pass with all cores',
       value: ratio(m.serviceC1P50Ms, m.singlePassP50Ms),
+      target: '≤ 1.15',
+    },
+    {
+      ratio: 'service (sync, c=8) ÷ pipeline ceiling',
+      value: ratio(m.serviceC8Sync, m.pipelineCeiling),
+      target: '≥ 0.90',
+    },
+    {
+      ratio: 'c=1 sync p50 latency ÷ single pass with all cores',
+      value: ratio(m.serviceC1SyncP50Ms, m.singlePassP50Ms),
       target: '≤ 1.15',
     },
     { ratio: 'event-loop lag p99 at c=32 (ms)', value: c32?.loopLagP99Ms, target: '< 20' },

@@ -17,6 +17,9 @@ export interface Headline {
   singlePassP50Ms: number[];
   serviceC8: number[];
   serviceC1P50Ms: number[];
+  /** The same two through POST /api/v1/depth/sync: one request, the heatmap its response. */
+  serviceC8Sync: number[];
+  serviceC1SyncP50Ms: number[];
   medians: Record<string, number>;
 }
 
@@ -29,7 +32,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
  * each ratio compares measurements taken seconds apart on the same machine
  * state: the shared host's speed drifts by 10-20% over minutes. The order
  * puts each ratio's two figures next to each other: raw, pipeline, service
- * at c=8, then the single pass and the service at c=1.
+ * at c=8 (push, then sync), then the single pass and the service at c=1.
  */
 export async function headline(server: BenchServer, photos: BenchPhoto[], rounds = ROUNDS) {
   const cores = availableParallelism();
@@ -40,6 +43,8 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     singlePassP50Ms: [],
     serviceC8: [],
     serviceC1P50Ms: [],
+    serviceC8Sync: [],
+    serviceC1SyncP50Ms: [],
   };
   // Both ceilings are the better of two splits, measured in the same round: a
   // worker per core, and one extra (the service's default).
@@ -70,16 +75,18 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
         return (await runRaw({ ...split, options, durationMs: MS })).imagesPerSecond;
       }),
     );
-    const level = (c: number) =>
-      runLevel(server, photos, { mode: 'push', c, warmupMs: 2000, durationMs: MS });
+    const level = (c: number, mode: 'push' | 'sync' = 'push') =>
+      runLevel(server, photos, { mode, c, warmupMs: 2000, durationMs: MS });
     h.pipelineCeiling.push(
       await best('pipeline', async (split) => {
         return (await withPool(split, loop(split.workers))).imagesPerSecond;
       }),
     );
     h.serviceC8.push((await level(8)).imagesPerSecond);
+    h.serviceC8Sync.push((await level(8, 'sync')).imagesPerSecond);
     h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
     h.serviceC1P50Ms.push((await level(1)).p50Ms);
+    h.serviceC1SyncP50Ms.push((await level(1, 'sync')).p50Ms);
     log(`headline round ${round + 1}: ${JSON.stringify(h)}`);
   }
   const medians = Object.fromEntries(

@@ -9,7 +9,7 @@ import {
 } from '../../src/realtime/realtime.events';
 import type { BenchPhoto } from './photos';
 
-export type Mode = 'push' | 'poll' | 'legacy';
+export type Mode = 'push' | 'sync' | 'poll' | 'legacy';
 type JobsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How often a polling client asks; the web client's fallback asks once a second. */
@@ -73,7 +73,10 @@ function http(url: string, upload?: { body: Buffer; headers?: Record<string, str
 
 const json = <T>(reply: Reply) => JSON.parse(reply.body.toString()) as T;
 
-/** One closed-loop user: uploads, waits for the result the way its mode does, downloads it. */
+/**
+ * One closed-loop user: uploads, waits for the result the way its mode does,
+ * downloads it; or, in sync mode, gets it as the upload's own response.
+ */
 export class VirtualUser {
   /** Final events by job id; they can arrive before the upload's response does. */
   private readonly finals = new Map<string, boolean>();
@@ -118,6 +121,11 @@ export class VirtualUser {
     });
     try {
       if (this.mode === 'legacy') return await this.legacy(photo, done);
+      if (this.mode === 'sync') {
+        // One request: the upload's response is the heatmap itself.
+        const result = await http(`${this.base}/api/v1/depth/sync`, { body: multipart(photo) });
+        return done(result.status === 200 && result.body.length > 0, String(result.status));
+      }
       const headers: Record<string, string> = this.socket?.id
         ? { [SOCKET_ID_HEADER]: this.socket.id }
         : {};
