@@ -68,15 +68,29 @@ describe('inputSizeFor', () => {
 });
 
 describe('decodeForModel', () => {
-  const size: SizePolicy = { kind: 'fixed', width: 8, height: 8 };
+  // Smaller than the 12x6 photos on both sides, so libvips resizes them (see resizesInJs).
+  const size: SizePolicy = { kind: 'fixed', width: 4, height: 4 };
   const solid = (channels: 3 | 4, background: Color) =>
     sharp({ create: { width: 12, height: 6, channels, background } });
 
   it('flattens transparency onto white', async () => {
     const png = await solid(4, { r: 0, g: 0, b: 0, alpha: 0 }).png().toBuffer();
     const { rgb, width, height } = await decodeForModel(png, size, 1e6);
-    expect([width, height, rgb.length]).toEqual([12, 6, 8 * 8 * 3]);
+    expect([width, height, rgb.length]).toEqual([12, 6, 4 * 4 * 3]);
     expect(new Set(rgb)).toEqual(new Set([255]));
+  });
+
+  it('leaves an enlarged photo at its own size, for the tensor to be resampled from', async () => {
+    const png = await solid(3, '#336699').png().toBuffer();
+    const decoded = await decodeForModel(png, { kind: 'fixed', width: 16, height: 16 }, 1e6);
+    expect([decoded.rgbWidth, decoded.rgbHeight, decoded.rgb.length]).toEqual([12, 6, 12 * 6 * 3]);
+    const tensor = toInputTensor(decoded.rgb, decoded, contract);
+    expect(tensor.length).toBe(16 * 16 * 3);
+    // The kernel's weights sum to 1: a flat colour stays exactly that colour.
+    const planes = [0, 1, 2].map((c) => new Set(tensor.subarray(c * 256, (c + 1) * 256)));
+    expect(planes.map((plane) => [...plane])).toEqual(
+      [0x33, 0x66, 0x99].map((v) => [Math.fround(v / 255)]),
+    );
   });
 
   it('resizes to the size its policy gives the photo, keeping the aspect ratio', async () => {
@@ -84,7 +98,7 @@ describe('decodeForModel', () => {
     const policy: SizePolicy = { kind: 'keep-aspect', lowerBound: 14, multipleOf: 7, maxSide: 70 };
     const decoded = await decodeForModel(png, policy, 1e6);
     expect([decoded.inputWidth, decoded.inputHeight]).toEqual([28, 14]);
-    expect(decoded.rgb.length).toBe(28 * 14 * 3);
+    expect(toInputTensor(decoded.rgb, decoded, contract).length).toBe(28 * 14 * 3);
   });
 
   it('converts greyscale, 16-bit and CMYK input to 8-bit sRGB', async () => {
@@ -100,7 +114,7 @@ describe('decodeForModel', () => {
       [cmyk, [0x99, 0x66, 0x44], 20],
     ] as const) {
       const { rgb } = await decodeForModel(bytes, size, 1e6);
-      expect(rgb.length).toBe(8 * 8 * 3);
+      expect(rgb.length).toBe(4 * 4 * 3);
       const pixel = Array.from(rgb.subarray(0, 3));
       pixel.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(tolerance));
     }

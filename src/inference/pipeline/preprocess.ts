@@ -1,14 +1,17 @@
 import sharp from 'sharp';
 import type { UprightSize } from '../inference.types';
 import { inputSizeFor, type ModelContract, type SizePolicy } from '../model/model-catalog';
+import { type ChannelMap, resampleToTensor, resizesInJs } from './input-resize';
 
 /** ImageNet statistics, used only for models whose graph does not normalise itself. */
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
 
 export interface DecodedInput {
-  /** Packed 8-bit RGB at the model's input size. */
+  /** Packed 8-bit RGB at the model's input size, or at the photo's when the tensor is resampled from it. */
   rgb: Uint8Array;
+  rgbWidth: number;
+  rgbHeight: number;
   /** The input size the size policy gave for this photo. */
   inputWidth: number;
   inputHeight: number;
@@ -37,15 +40,23 @@ export async function decodeForModel(
   });
   const { width, height } = upright ?? (await image.metadata()).autoOrient;
   const input = inputSizeFor(policy, width, height);
-  const { data } = await image
-    .autoOrient()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .resize(input.width, input.height, { fit: 'fill', kernel: 'cubic' })
+  let pixels = image.autoOrient().flatten({ background: '#ffffff' }).toColourspace('srgb');
+  if (!resizesInJs({ width, height }, input)) {
+    pixels = pixels.resize(input.width, input.height, { fit: 'fill', kernel: 'cubic' });
+  }
+  const { data, info } = await pixels
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  return { rgb: data, width, height, inputWidth: input.width, inputHeight: input.height };
+  return {
+    rgb: data,
+    rgbWidth: info.width,
+    rgbHeight: info.height,
+    width,
+    height,
+    inputWidth: input.width,
+    inputHeight: input.height,
+  };
 }
 
 /**
@@ -60,27 +71,42 @@ function failOnFor(bytes: Uint8Array): 'warning' | 'error' {
 }
 
 /**
- * Packed HWC RGB bytes -> planar NCHW float32. Values are scaled to [0,1];
- * ImageNet mean/std is applied only when the model does not do it in-graph.
+ * Packed HWC RGB bytes -> planar NCHW float32 at the input size, resampled
+ * on the way when the pixels are not at that size yet. Values are scaled to
+ * [0,1]; ImageNet mean/std is applied only when the model does not do it in-graph.
  */
 export function toInputTensor(
   rgb: Uint8Array,
-  size: { inputWidth: number; inputHeight: number },
+  size: Pick<DecodedInput, 'inputWidth' | 'inputHeight'> &
+    Partial<Pick<DecodedInput, 'rgbWidth' | 'rgbHeight'>>,
   contract: Pick<ModelContract, 'normalization' | 'channelOrder'>,
 ): Float32Array {
-  const plane = size.inputWidth * size.inputHeight;
-  if (rgb.length !== plane * 3) {
-    throw new Error(`Expected ${plane * 3} RGB bytes, got ${rgb.length}.`);
+  const to = { width: size.inputWidth, height: size.inputHeight };
+  const from = { width: size.rgbWidth ?? to.width, height: size.rgbHeight ?? to.height };
+  if (rgb.length !== from.width * from.height * 3) {
+    throw new Error(`Expected ${from.width * from.height * 3} RGB bytes, got ${rgb.length}.`);
   }
+  const channels = channelMap(contract);
+  if (from.width !== to.width || from.height !== to.height) {
+    return resampleToTensor(rgb, from, to, channels);
+  }
+  const plane = to.width * to.height;
   const tensor = new Float32Array(plane * 3);
-  const order = contract.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  const imagenet = contract.normalization === 'imagenet';
   for (let c = 0; c < 3; c++) {
-    const src = order[c];
-    const scale = imagenet ? 1 / (255 * IMAGENET_STD[src]) : 1 / 255;
-    const offset = imagenet ? IMAGENET_MEAN[src] / IMAGENET_STD[src] : 0;
+    const [src, scale, offset] = [channels.source[c], channels.scale[c], channels.offset[c]];
     const base = c * plane;
     for (let i = 0; i < plane; i++) tensor[base + i] = rgb[i * 3 + src] * scale - offset;
   }
   return tensor;
+}
+
+/** Where each tensor channel comes from, and its scaling (with ImageNet's mean/std if asked). */
+function channelMap(contract: Pick<ModelContract, 'normalization' | 'channelOrder'>): ChannelMap {
+  const source = contract.channelOrder === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const imagenet = contract.normalization === 'imagenet';
+  return {
+    source,
+    scale: source.map((src) => (imagenet ? 1 / (255 * IMAGENET_STD[src]) : 1 / 255)),
+    offset: source.map((src) => (imagenet ? IMAGENET_MEAN[src] / IMAGENET_STD[src] : 0)),
+  };
 }

@@ -6,12 +6,12 @@ export type { UpsampleKernel } from './render-options';
 /** PyTorch's bicubic coefficient, which MiDaS's own upsampling uses (OpenCV's too). */
 const A = -0.75;
 
-interface Taps {
+export interface Taps {
   index: Int32Array;
   weight: Float32Array;
 }
 
-interface Size {
+export interface Size {
   width: number;
   height: number;
 }
@@ -22,7 +22,7 @@ interface Size {
  * torch.nn.functional.interpolate samples in the given mode. Bilinear uses
  * the middle two of the four taps, so both kernels share one resampler.
  */
-function taps(from: number, to: number, kernel: UpsampleKernel): Taps {
+export function taps(from: number, to: number, kernel: UpsampleKernel): Taps {
   const index = new Int32Array(to * 4);
   const weight = new Float32Array(to * 4);
   const scale = from / to;
