@@ -10,7 +10,8 @@ const MAX_SHRINK = 3;
  * Whether the input tensor is resampled here rather than by libvips: when the
  * photo is enlarged along a side. libvips' enlarging resize costs about 5 ms
  * whatever the photo's size (an 8x8 JPEG took 6.8 ms to 256x256, 1.8 ms to
- * decode), where this pass takes 1-2 ms (BENCHMARKS.md).
+ * decode); decoding at the photo's size and resampling here took 0.5-2.9 ms
+ * less on the enlarged photos of the bench mix (BENCHMARKS.md).
  */
 export function resizesInJs(photo: Size, input: Size): boolean {
   const enlarges = input.width > photo.width || input.height > photo.height;
@@ -99,7 +100,12 @@ function downPacked(rgb: Uint8Array, from: Size, mid: Size, { index, weight }: T
   return out;
 }
 
-/** Float planes resampled down into the tensor, each channel mapped and scaled. */
+/**
+ * Float planes resampled down into the tensor, each channel mapped and scaled.
+ * This and finishAcross fuse the clamp and scaling into their last pass: a
+ * shared pass after them (with the upsampler's widen) cost 0.6-1.4 ms more per
+ * enlarged photo, most of what resampling here saves.
+ */
 function finishDown(
   mid: Float32Array,
   size: Size,
