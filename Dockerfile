@@ -5,6 +5,11 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 # The CPU build of onnxruntime-node ships in the npm package; skip the CUDA fetch.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
+# A C compiler for the pixel kernels' addon (native/), built by npm run build
+# against the image's own Node headers, so node-gyp downloads nothing.
+ENV npm_config_nodedir=/usr/local
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 
@@ -13,6 +18,7 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY client ./client
+COPY native ./native
 RUN npm run build && npm prune --omit=dev
 
 # --- runtime: compiled app, no compilers, non-root ----------------------------
@@ -26,6 +32,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 # dist/ holds the compiled server and the built web client (dist/client).
 COPY --from=build /app/dist ./dist
+# The compiled pixel kernels, where dist/ looks for them (../native from dist/).
+COPY --from=build /app/native/build/Release/depthserve_kernels.node ./native/build/Release/
 # /models holds the weights: mount a volume with the .onnx file, or let the
 # service download and verify it there on first start.
 RUN mkdir -p /models && chown node:node /models

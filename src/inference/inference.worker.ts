@@ -9,13 +9,14 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import sharp from 'sharp';
 import type { WarmupResult, WorkerTask } from './inference.types';
+import { type KernelStatus, kernelStatus } from './pipeline/native-kernels';
 import { config } from './worker/worker-data';
 import { type Loaded, load } from './worker/worker-session';
 import { depth, render, selfCheck } from './worker/worker-tasks';
 
 /** Posted once per thread when its session is loaded and warmed, or could not be. */
 export type WorkerLoadMessage =
-  | { kind: 'warm'; threadId: number; loadMs: number }
+  | { kind: 'warm'; threadId: number; loadMs: number; kernels: KernelStatus }
   | { kind: 'load-failed'; threadId: number; message: string };
 
 // libvips' operation cache only grows memory in a long-lived server. Its
@@ -39,7 +40,7 @@ try {
 // The pool counts a thread as alive only once it has said so here.
 const loaded: Promise<Loaded> = load();
 loaded.then(
-  ({ loadMs }) => report({ kind: 'warm', threadId, loadMs }),
+  ({ loadMs }) => report({ kind: 'warm', threadId, loadMs, kernels: kernelStatus() }),
   (error: Error) => report({ kind: 'load-failed', threadId, message: error.message }),
 );
 

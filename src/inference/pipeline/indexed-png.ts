@@ -1,5 +1,6 @@
 import { constants, type ZlibOptions } from 'node:zlib';
 import type { ColormapLut } from './colormap';
+import { nativeKernels } from './native-kernels';
 import { FILTER_SUB, pngFile } from './png-file';
 import type { DepthRange } from './postprocess';
 
@@ -43,6 +44,21 @@ export function encodeIndexedPng(
   // 255 - index, for indices 0-255.
   const flip = invert ? 255 : 0;
   const scanlines = new Uint8Array(height * (width + 1));
+  const native = nativeKernels();
+  if (native) native.paletteScanlines(values, width, height, min, scale, flip, scanlines);
+  else fillScanlines(values, width, height, min, scale, flip, scanlines);
+  return pngFile({ width, height, bitDepth: 8, colourType: 3, palette: lut, scanlines, deflate });
+}
+
+function fillScanlines(
+  values: Float32Array,
+  width: number,
+  height: number,
+  min: number,
+  scale: number,
+  flip: number,
+  scanlines: Uint8Array,
+): void {
   for (let y = 0; y < height; y++) {
     const row = y * (width + 1);
     const src = y * width;
@@ -55,5 +71,4 @@ export function encodeIndexedPng(
       left = index;
     }
   }
-  return pngFile({ width, height, bitDepth: 8, colourType: 3, palette: lut, scanlines, deflate });
 }

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { UprightSize } from '../inference.types';
 import { inputSizeFor, type ModelContract, type SizePolicy } from '../model/model-catalog';
 import { type ChannelMap, resampleToTensor, resizesInJs } from './input-resize';
+import { nativeKernels } from './native-kernels';
 
 /** ImageNet statistics, used only for models whose graph does not normalise itself. */
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -92,9 +93,14 @@ export function toInputTensor(
   }
   const plane = to.width * to.height;
   const tensor = new Float32Array(plane * 3);
+  const native = nativeKernels();
   for (let c = 0; c < 3; c++) {
     const [src, scale, offset] = [channels.source[c], channels.scale[c], channels.offset[c]];
     const base = c * plane;
+    if (native) {
+      native.planarChannel(rgb, src, scale, offset, tensor.subarray(base, base + plane));
+      continue;
+    }
     for (let i = 0; i < plane; i++) tensor[base + i] = rgb[i * 3 + src] * scale - offset;
   }
   return tensor;

@@ -1,3 +1,4 @@
+import { nativeKernels } from './native-kernels';
 import type { DepthRange } from './postprocess';
 import type { UpsampleKernel } from './render-options';
 
@@ -88,10 +89,32 @@ export function upsampleFloat(
   clamp?: DepthRange,
 ): Upsampled {
   const out = new Float32Array(to.width * to.height);
-  const wide = widen(depth, from, to, taps(from.width, to.width, kernel));
+  const cols = taps(from.width, to.width, kernel);
   const rows = taps(from.height, to.height, kernel);
   const lo = clamp?.min ?? -Infinity;
   const hi = clamp?.max ?? Infinity;
+  const native = nativeKernels();
+  if (native) {
+    const range = new Float64Array(2);
+    const [fw, fh, tw, th] = [from.width, from.height, to.width, to.height];
+    native.resample(
+      depth,
+      fw,
+      fh,
+      tw,
+      th,
+      cols.index,
+      cols.weight,
+      rows.index,
+      rows.weight,
+      lo,
+      hi,
+      out,
+      range,
+    );
+    return { values: out, range: { min: range[0], max: range[1] } };
+  }
+  const wide = widen(depth, from, to, cols);
   let min = Infinity;
   let max = -Infinity;
   // Math.min/max, not ternaries: V8 compiles them to branch-free min/max

@@ -1,0 +1,158 @@
+/*
+ * Node-API glue for kernels.c. Every length and index is checked here before
+ * a kernel touches memory: a wrong argument is a TypeError/RangeError in JS,
+ * never a read outside an array.
+ */
+#include <node_api.h>
+#include <stdbool.h>
+
+#include "kernels.h"
+
+#define MAX_ARGS 13
+#define CHECK(env, call) \
+  if ((call) != napi_ok) return NULL
+
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+} args_t;
+
+static bool read_args(napi_env env, napi_callback_info info, size_t expected, args_t *args) {
+  args->env = env;
+  args->argc = MAX_ARGS;
+  if (napi_get_cb_info(env, info, &args->argc, args->argv, NULL, NULL) != napi_ok) return false;
+  if (args->argc != expected) {
+    napi_throw_type_error(env, NULL, "Wrong number of arguments.");
+    return false;
+  }
+  return true;
+}
+
+/* The data of typed array `i`, which must be of `type` and hold exactly `length` elements. */
+static void *typed(args_t *args, size_t i, napi_typedarray_type type, size_t length) {
+  bool is_typed = false;
+  napi_typedarray_type actual;
+  size_t count;
+  void *data;
+  if (napi_is_typedarray(args->env, args->argv[i], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(args->env, args->argv[i], &actual, &count, &data, NULL, NULL) !=
+          napi_ok ||
+      actual != type) {
+    napi_throw_type_error(args->env, NULL, "An argument is not a typed array of the right type.");
+    return NULL;
+  }
+  if (count != length) {
+    napi_throw_range_error(args->env, NULL, "A typed array has the wrong length.");
+    return NULL;
+  }
+  /* An empty view may have no backing store; the kernels never read it then. */
+  return data ? data : (void *)args;
+}
+
+static bool number(args_t *args, size_t i, double *out) {
+  if (napi_get_value_double(args->env, args->argv[i], out) == napi_ok) return true;
+  napi_throw_type_error(args->env, NULL, "An argument is not a number.");
+  return false;
+}
+
+/* A positive whole number no larger than 2^24, the largest side any accepted photo has. */
+static bool dimension(args_t *args, size_t i, size_t *out) {
+  double value;
+  if (!number(args, i, &value)) return false;
+  if (!(value >= 1 && value <= 16777216 && value == (double)(size_t)value)) {
+    napi_throw_range_error(args->env, NULL, "A size is not a positive whole number.");
+    return false;
+  }
+  *out = (size_t)value;
+  return true;
+}
+
+static bool indices_within(args_t *args, const int32_t *index, size_t count, size_t limit) {
+  for (size_t i = 0; i < count; i++) {
+    if (index[i] < 0 || (size_t)index[i] >= limit) {
+      napi_throw_range_error(args->env, NULL, "A tap index is outside the source.");
+      return false;
+    }
+  }
+  return true;
+}
+
+/* resample(depth, fromW, fromH, toW, toH, colIndex, colWeight, rowIndex, rowWeight, lo, hi, out, range) */
+static napi_value js_resample(napi_env env, napi_callback_info info) {
+  args_t a;
+  size_t fw, fh, tw, th;
+  double lo, hi;
+  if (!read_args(env, info, 13, &a) || !dimension(&a, 1, &fw) || !dimension(&a, 2, &fh) ||
+      !dimension(&a, 3, &tw) || !dimension(&a, 4, &th) || !number(&a, 9, &lo) ||
+      !number(&a, 10, &hi))
+    return NULL;
+  const float *depth = typed(&a, 0, napi_float32_array, fw * fh);
+  const int32_t *col_index = depth ? typed(&a, 5, napi_int32_array, tw * 4) : NULL;
+  const float *col_weight = col_index ? typed(&a, 6, napi_float32_array, tw * 4) : NULL;
+  const int32_t *row_index = col_weight ? typed(&a, 7, napi_int32_array, th * 4) : NULL;
+  const float *row_weight = row_index ? typed(&a, 8, napi_float32_array, th * 4) : NULL;
+  float *out = row_weight ? typed(&a, 11, napi_float32_array, tw * th) : NULL;
+  double *range = out ? typed(&a, 12, napi_float64_array, 2) : NULL;
+  if (!range || !indices_within(&a, col_index, tw * 4, fw) ||
+      !indices_within(&a, row_index, th * 4, fh))
+    return NULL;
+  taps_t cols = {col_index, col_weight}, rows = {row_index, row_weight};
+  if (resample(depth, fw, fh, tw, th, cols, rows, lo, hi, out, range) != 0) {
+    napi_throw_error(env, NULL, "Out of memory for the resampling pass.");
+  }
+  return NULL;
+}
+
+/* paletteScanlines(values, width, height, min, scale, flip, scanlines) */
+static napi_value js_palette_scanlines(napi_env env, napi_callback_info info) {
+  args_t a;
+  size_t w, h;
+  double min, scale, flip;
+  if (!read_args(env, info, 7, &a) || !dimension(&a, 1, &w) || !dimension(&a, 2, &h) ||
+      !number(&a, 3, &min) || !number(&a, 4, &scale) || !number(&a, 5, &flip))
+    return NULL;
+  const float *values = typed(&a, 0, napi_float32_array, w * h);
+  uint8_t *scanlines = values ? typed(&a, 6, napi_uint8_array, h * (w + 1)) : NULL;
+  if (!scanlines) return NULL;
+  palette_scanlines(values, w, h, min, scale, flip != 0 ? 255 : 0, scanlines);
+  return NULL;
+}
+
+/* planarChannel(rgb, source, scale, offset, out): out holds one plane of the tensor. */
+static napi_value js_planar_channel(napi_env env, napi_callback_info info) {
+  args_t a;
+  size_t plane, source;
+  double scale, offset;
+  if (!read_args(env, info, 5, &a) || !number(&a, 2, &scale) || !number(&a, 3, &offset)) {
+    return NULL;
+  }
+  bool is_typed = false;
+  napi_typedarray_type type;
+  if (napi_is_typedarray(env, a.argv[4], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, a.argv[4], &type, &plane, NULL, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "The output is not a typed array.");
+    return NULL;
+  }
+  double src;
+  if (!number(&a, 1, &src)) return NULL;
+  if (!(src == 0 || src == 1 || src == 2)) {
+    napi_throw_range_error(env, NULL, "The source channel is not 0, 1 or 2.");
+    return NULL;
+  }
+  source = (size_t)src;
+  const uint8_t *rgb = plane ? typed(&a, 0, napi_uint8_array, plane * 3) : NULL;
+  float *out = rgb ? typed(&a, 4, napi_float32_array, plane) : NULL;
+  if (out) planar_channel(rgb, plane, source, scale, offset, out);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor methods[] = {
+      {"resample", NULL, js_resample, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"paletteScanlines", NULL, js_palette_scanlines, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"planarChannel", NULL, js_planar_channel, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  CHECK(env, napi_define_properties(env, exports, 3, methods));
+  return exports;
+}
