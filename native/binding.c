@@ -78,27 +78,62 @@ static bool indices_within(args_t *args, const int32_t *index, size_t count, siz
   return true;
 }
 
+/* The taps at arguments i (indices) and i + 1 (weights): `count` outputs, indices below `limit`. */
+static bool read_taps(args_t *args, size_t i, size_t count, size_t limit, taps_t *taps) {
+  taps->index = typed(args, i, napi_int32_array, count * 4);
+  taps->weight = taps->index ? typed(args, i + 1, napi_float32_array, count * 4) : NULL;
+  return taps->weight && indices_within(args, taps->index, count * 4, limit);
+}
+
+/* Arguments 1-8 of both resamplers: fromW, fromH, toW, toH, then the column and row taps. */
+static bool read_resize(args_t *a, size_t *fw, size_t *fh, size_t *tw, size_t *th, taps_t *cols,
+                        taps_t *rows) {
+  return dimension(a, 1, fw) && dimension(a, 2, fh) && dimension(a, 3, tw) &&
+         dimension(a, 4, th) && read_taps(a, 5, *tw, *fw, cols) && read_taps(a, 7, *th, *fh, rows);
+}
+
 /* resample(depth, fromW, fromH, toW, toH, colIndex, colWeight, rowIndex, rowWeight, lo, hi, out, range) */
 static napi_value js_resample(napi_env env, napi_callback_info info) {
   args_t a;
   size_t fw, fh, tw, th;
+  taps_t cols, rows;
   double lo, hi;
-  if (!read_args(env, info, 13, &a) || !dimension(&a, 1, &fw) || !dimension(&a, 2, &fh) ||
-      !dimension(&a, 3, &tw) || !dimension(&a, 4, &th) || !number(&a, 9, &lo) ||
-      !number(&a, 10, &hi))
+  if (!read_args(env, info, 13, &a) || !read_resize(&a, &fw, &fh, &tw, &th, &cols, &rows) ||
+      !number(&a, 9, &lo) || !number(&a, 10, &hi))
     return NULL;
   const float *depth = typed(&a, 0, napi_float32_array, fw * fh);
-  const int32_t *col_index = depth ? typed(&a, 5, napi_int32_array, tw * 4) : NULL;
-  const float *col_weight = col_index ? typed(&a, 6, napi_float32_array, tw * 4) : NULL;
-  const int32_t *row_index = col_weight ? typed(&a, 7, napi_int32_array, th * 4) : NULL;
-  const float *row_weight = row_index ? typed(&a, 8, napi_float32_array, th * 4) : NULL;
-  float *out = row_weight ? typed(&a, 11, napi_float32_array, tw * th) : NULL;
+  float *out = depth ? typed(&a, 11, napi_float32_array, tw * th) : NULL;
   double *range = out ? typed(&a, 12, napi_float64_array, 2) : NULL;
-  if (!range || !indices_within(&a, col_index, tw * 4, fw) ||
-      !indices_within(&a, row_index, th * 4, fh))
+  if (range && resample(depth, fw, fh, tw, th, cols, rows, lo, hi, out, range) != 0) {
+    napi_throw_error(env, NULL, "Out of memory for the resampling pass.");
+  }
+  return NULL;
+}
+
+/* resampleToTensor(rgb, fromW, fromH, toW, toH, colIndex, colWeight, rowIndex, rowWeight, map, tensor);
+ * map holds the three source channels, then the three scales, then the three offsets. */
+static napi_value js_resample_to_tensor(napi_env env, napi_callback_info info) {
+  args_t a;
+  size_t fw, fh, tw, th;
+  taps_t cols, rows;
+  if (!read_args(env, info, 11, &a) || !read_resize(&a, &fw, &fh, &tw, &th, &cols, &rows)) {
     return NULL;
-  taps_t cols = {col_index, col_weight}, rows = {row_index, row_weight};
-  if (resample(depth, fw, fh, tw, th, cols, rows, lo, hi, out, range) != 0) {
+  }
+  const uint8_t *rgb = typed(&a, 0, napi_uint8_array, fw * fh * 3);
+  const double *m = rgb ? typed(&a, 9, napi_float64_array, 9) : NULL;
+  float *tensor = m ? typed(&a, 10, napi_float32_array, tw * th * 3) : NULL;
+  if (!tensor) return NULL;
+  channel_map_t map;
+  for (size_t c = 0; c < 3; c++) {
+    if (!(m[c] == 0 || m[c] == 1 || m[c] == 2)) {
+      napi_throw_range_error(env, NULL, "A source channel is not 0, 1 or 2.");
+      return NULL;
+    }
+    map.source[c] = (size_t)m[c];
+    map.scale[c] = m[3 + c];
+    map.offset[c] = m[6 + c];
+  }
+  if (resample_to_tensor(rgb, fw, fh, tw, th, cols, rows, &map, tensor) != 0) {
     napi_throw_error(env, NULL, "Out of memory for the resampling pass.");
   }
   return NULL;
@@ -150,9 +185,10 @@ static napi_value js_planar_channel(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"resample", NULL, js_resample, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"resampleToTensor", NULL, js_resample_to_tensor, NULL, NULL, NULL, napi_enumerable, NULL},
       {"paletteScanlines", NULL, js_palette_scanlines, NULL, NULL, NULL, napi_enumerable, NULL},
       {"planarChannel", NULL, js_planar_channel, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  CHECK(env, napi_define_properties(env, exports, 3, methods));
+  CHECK(env, napi_define_properties(env, exports, 4, methods));
   return exports;
 }

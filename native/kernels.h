@@ -28,4 +28,16 @@ void palette_scanlines(const float *values, size_t width, size_t height, double 
 void planar_channel(const uint8_t *rgb, size_t plane, size_t source, double scale, double offset,
                     float *out);
 
+/* Which packed channel each tensor channel reads, and value * scale - offset. */
+typedef struct {
+  size_t source[3];
+  double scale[3];
+  double offset[3];
+} channel_map_t;
+
+/* resampleToTensor (input-resize.ts): packed RGB bytes to a planar float tensor, bicubic. */
+int resample_to_tensor(const uint8_t *rgb, size_t from_w, size_t from_h, size_t to_w,
+                       size_t to_h, taps_t cols, taps_t rows, const channel_map_t *map,
+                       float *tensor);
+
 #endif

@@ -1,3 +1,4 @@
+import { nativeKernels } from './native-kernels';
 import { type Size, type Taps, taps } from './upsample';
 
 /**
@@ -43,6 +44,25 @@ export function resampleToTensor(
   const cols = taps(from.width, to.width, 'bicubic');
   const rows = taps(from.height, to.height, 'bicubic');
   const tensor = new Float32Array(to.width * to.height * 3);
+  const native = nativeKernels();
+  if (native) {
+    const map = Float64Array.from([...channels.source, ...channels.scale, ...channels.offset]);
+    const [fw, fh, tw, th] = [from.width, from.height, to.width, to.height];
+    native.resampleToTensor(
+      rgb,
+      fw,
+      fh,
+      tw,
+      th,
+      cols.index,
+      cols.weight,
+      rows.index,
+      rows.weight,
+      map,
+      tensor,
+    );
+    return tensor;
+  }
   if (from.height * to.width <= from.width * to.height) {
     const mid = { width: to.width, height: from.height };
     finishDown(acrossPacked(rgb, from, mid, cols), mid, to, rows, tensor, channels);

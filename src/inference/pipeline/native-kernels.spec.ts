@@ -1,5 +1,6 @@
 import { INFERNO } from './colormap';
 import { encodeIndexedPng } from './indexed-png';
+import { resampleToTensor } from './input-resize';
 import { kernelStatus, nativeKernels, useNativeKernels } from './native-kernels';
 import { toInputTensor } from './preprocess';
 import { taps, upsampleFloat } from './upsample';
@@ -83,6 +84,19 @@ describe('native pixel kernels', () => {
     expect(bytesOf(native).equals(bytesOf(js))).toBe(true);
   });
 
+  it.each([
+    ['enlarged across first', 120, 80, 256, 256],
+    ['enlarged down first', 80, 300, 256, 256],
+    ['shrunk', 700, 500, 256, 256],
+  ])('resample the input tensor as the JS does: %s', (_, w, h, W, H) => {
+    const rgb = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 131 + (i >> 7)) % 256);
+    const channels = { source: [2, 1, 0], scale: [1 / 255, 0.017, 0.0175], offset: [0, 2.1, 1.8] };
+    const { native, js } = both(() =>
+      resampleToTensor(rgb, { width: w, height: h }, { width: W, height: H }, channels),
+    );
+    expect(bytesOf(native).equals(bytesOf(js))).toBe(true);
+  });
+
   describe('refuse arguments that would reach outside an array', () => {
     const kernels = () => nativeKernels()!;
     const cols = taps(4, 8, 'bicubic');
@@ -143,6 +157,23 @@ describe('native pixel kernels', () => {
       ).toThrow(/number of arguments/);
       expect(() =>
         kernels().planarChannel(new Uint8Array(6), 3, 1, 0, new Float32Array(2)),
+      ).toThrow(/source channel/);
+      const map = Float64Array.from([0, 1, 3, 1, 1, 1, 0, 0, 0]);
+      const tensor = new Float32Array(8 * 8 * 3);
+      expect(() =>
+        kernels().resampleToTensor(
+          new Uint8Array(48),
+          4,
+          4,
+          8,
+          8,
+          index,
+          weight,
+          index,
+          weight,
+          map,
+          tensor,
+        ),
       ).toThrow(/source channel/);
     });
   });

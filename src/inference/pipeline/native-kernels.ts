@@ -2,8 +2,8 @@ import { join } from 'node:path';
 
 /**
  * The per-pixel loops of a depth job compiled to C (native/kernels.c): the
- * depth upsampler, the palette PNG's filter loop and the input tensor's
- * scaling. Each gives the same bits as its JS kernel, which stays as the
+ * depth upsampler, the palette PNG's filter loop, and the input tensor's
+ * scaling and resampling. Each gives the same bits as its JS kernel, which stays as the
  * reference and the fallback wherever the addon was not built.
  */
 export interface NativeKernels {
@@ -21,6 +21,20 @@ export interface NativeKernels {
     hi: number,
     out: Float32Array,
     range: Float64Array,
+  ): void;
+  /** `map`: the three source channels, then the three scales, then the three offsets. */
+  resampleToTensor(
+    rgb: Uint8Array,
+    fromWidth: number,
+    fromHeight: number,
+    toWidth: number,
+    toHeight: number,
+    colIndex: Int32Array,
+    colWeight: Float32Array,
+    rowIndex: Int32Array,
+    rowWeight: Float32Array,
+    map: Float64Array,
+    tensor: Float32Array,
   ): void;
   paletteScanlines(
     values: Float32Array,
