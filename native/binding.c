@@ -6,6 +6,7 @@
 #include <node_api.h>
 #include <stdbool.h>
 
+#include "huffman-zlib.h"
 #include "kernels.h"
 
 #define MAX_ARGS 13
@@ -182,13 +183,40 @@ static napi_value js_planar_channel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* huffmanZlib(data, out): the zlib stream's length; out must hold HUFFMAN_ZLIB_BOUND bytes. */
+static napi_value js_huffman_zlib(napi_env env, napi_callback_info info) {
+  args_t a;
+  size_t n, cap;
+  napi_typedarray_type type;
+  if (!read_args(env, info, 2, &a)) return NULL;
+  bool is_typed = false;
+  if (napi_is_typedarray(env, a.argv[0], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, a.argv[0], &type, &n, NULL, NULL, NULL) != napi_ok ||
+      napi_is_typedarray(env, a.argv[1], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, a.argv[1], &type, &cap, NULL, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "An argument is not a typed array of the right type.");
+    return NULL;
+  }
+  if (cap < HUFFMAN_ZLIB_BOUND(n)) {
+    napi_throw_range_error(env, NULL, "The output is too small for the stream.");
+    return NULL;
+  }
+  const uint8_t *data = typed(&a, 0, napi_uint8_array, n);
+  uint8_t *out = data ? typed(&a, 1, napi_uint8_array, cap) : NULL;
+  if (!out) return NULL;
+  napi_value written;
+  CHECK(env, napi_create_double(env, (double)huffman_zlib(data, n, out), &written));
+  return written;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"resample", NULL, js_resample, NULL, NULL, NULL, napi_enumerable, NULL},
       {"resampleToTensor", NULL, js_resample_to_tensor, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"huffmanZlib", NULL, js_huffman_zlib, NULL, NULL, NULL, napi_enumerable, NULL},
       {"paletteScanlines", NULL, js_palette_scanlines, NULL, NULL, NULL, napi_enumerable, NULL},
       {"planarChannel", NULL, js_planar_channel, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  CHECK(env, napi_define_properties(env, exports, 4, methods));
+  CHECK(env, napi_define_properties(env, exports, 5, methods));
   return exports;
 }

@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "depthserve_kernels",
-      "sources": ["binding.c", "kernels.c"],
+      "sources": ["binding.c", "huffman-zlib.c", "kernels.c"],
       # No fused multiply-adds: every sum is rounded as the JS kernels round it,
       # so native and JS results are the same to the bit.
       "cflags": ["-O3", "-ffp-contract=off", "-fno-fast-math", "-std=c11"]

@@ -3,6 +3,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { applyLut, INFERNO } from '../../src/inference/pipeline/colormap';
 import { encodeIndexedPng } from '../../src/inference/pipeline/indexed-png';
+import { useNativeKernels } from '../../src/inference/pipeline/native-kernels';
 import { DEFLATE } from '../../src/inference/pipeline/png-file';
 import { depthRange, photoDepth } from '../../src/inference/pipeline/postprocess';
 import { decodeForModel, toInputTensor } from '../../src/inference/pipeline/preprocess';
@@ -72,14 +73,22 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
   const rgbOf = (c: (typeof cases)[number]) =>
     sharp(applyLut(c.levels, INFERNO), { raw: { width: c.w, height: c.h, channels: 3 } });
   const range = (c: (typeof cases)[number]) => depthRange(c.depth);
+  const upsample = (c: (typeof cases)[number]) =>
+    photoDepth(c.depth, { depthWidth: 256, depthHeight: 256, width: c.w, height: c.h }, 'bicubic');
+  // The JS kernels, as before the C addon: the same bytes, more time.
+  const inJs =
+    <T>(work: (c: (typeof cases)[number]) => T) =>
+    (c: (typeof cases)[number]) => {
+      useNativeKernels(false);
+      try {
+        return work(c);
+      } finally {
+        useNativeKernels(true);
+      }
+    };
   return [
-    await measure('upsample', 'JS separable bicubic (now)', (c) =>
-      photoDepth(
-        c.depth,
-        { depthWidth: 256, depthHeight: 256, width: c.w, height: c.h },
-        'bicubic',
-      ),
-    ),
+    await measure('upsample', 'C separable bicubic (now)', upsample),
+    await measure('upsample', 'JS separable bicubic (before)', inJs(upsample)),
     await measure('upsample', 'libvips cubic, 16-bit (before)', async (c) => {
       const { min, max } = range(c);
       const levels = Uint16Array.from(c.depth, (v) => ((v - min) / (max - min || 1)) * 65535);
@@ -89,8 +98,13 @@ export async function postprocessLevers(photos: BenchPhoto[], modelPath: string)
         .raw({ depth: 'ushort' })
         .toBuffer();
     }),
-    await measure('png', 'palette, Sub filter, Huffman-only deflate (now)', (c) =>
+    await measure('png', 'palette, Sub filter, Huffman-only, C loop and deflate (now)', (c) =>
       encodeIndexedPng(c.source, c.w, c.h, INFERNO),
+    ),
+    await measure(
+      'png',
+      'palette, Sub filter, Huffman-only, JS loop and zlib (before)',
+      inJs((c) => encodeIndexedPng(c.source, c.w, c.h, INFERNO)),
     ),
     await measure('png', 'palette, Sub filter, RLE deflate (before)', (c) =>
       encodeIndexedPng(c.source, c.w, c.h, INFERNO, DEFLATE),

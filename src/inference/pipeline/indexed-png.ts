@@ -1,6 +1,6 @@
 import { constants, type ZlibOptions } from 'node:zlib';
 import type { ColormapLut } from './colormap';
-import { nativeKernels } from './native-kernels';
+import { huffmanZlib, nativeKernels } from './native-kernels';
 import { FILTER_SUB, pngFile } from './png-file';
 import type { DepthRange } from './postprocess';
 
@@ -47,7 +47,21 @@ export function encodeIndexedPng(
   const native = nativeKernels();
   if (native) native.paletteScanlines(values, width, height, min, scale, flip, scanlines);
   else fillScanlines(values, width, height, min, scale, flip, scanlines);
-  return pngFile({ width, height, bitDepth: 8, colourType: 3, palette: lut, scanlines, deflate });
+  // The native Huffman-only encoder does what PALETTE_DEFLATE asks zlib for, faster.
+  const compress =
+    native && deflate === PALETTE_DEFLATE
+      ? (rows: Uint8Array) => huffmanZlib(native, rows)
+      : undefined;
+  return pngFile({
+    width,
+    height,
+    bitDepth: 8,
+    colourType: 3,
+    palette: lut,
+    scanlines,
+    deflate,
+    compress,
+  });
 }
 
 function fillScanlines(

@@ -1,7 +1,8 @@
+import { deflateSync, inflateSync } from 'node:zlib';
 import { INFERNO } from './colormap';
-import { encodeIndexedPng } from './indexed-png';
+import { encodeIndexedPng, PALETTE_DEFLATE } from './indexed-png';
 import { resampleToTensor } from './input-resize';
-import { kernelStatus, nativeKernels, useNativeKernels } from './native-kernels';
+import { huffmanZlib, kernelStatus, nativeKernels, useNativeKernels } from './native-kernels';
 import { toInputTensor } from './preprocess';
 import { taps, upsampleFloat } from './upsample';
 
@@ -14,6 +15,20 @@ function depthField(width: number, height: number, seed = 1): Float32Array {
     out[i] = Math.sin((i % width) / 7) * 30 + Math.floor(i / width) * 0.4 + noise() * 8;
   }
   return out;
+}
+
+/** A PNG's IDAT data: the one IDAT chunk the PNG writers here emit. */
+function idat(png: Buffer): Buffer {
+  const at = png.indexOf('IDAT');
+  return png.subarray(at + 4, at + 4 + png.readUInt32BE(at - 4));
+}
+
+/** Symbol counts growing like Fibonacci numbers: the deepest Huffman trees. */
+function fibonacciCounts(symbols: number): Uint8Array {
+  const counts = [1, 1];
+  while (counts.length < symbols)
+    counts.push(counts[counts.length - 1] + counts[counts.length - 2]);
+  return Uint8Array.from(counts.flatMap((count, symbol) => Array<number>(count).fill(symbol)));
 }
 
 /** The same call with the native kernels and with the JS ones. */
@@ -61,17 +76,60 @@ describe('native pixel kernels', () => {
     }
   });
 
-  it.each([false, true])('write the same palette PNG as the JS (inverted: %s)', (invert) => {
-    const values = depthField(641, 379, 3);
-    for (const range of [
-      { min: -20, max: 40 },
-      { min: 5, max: 5 }, // flat: everything at the far end
-    ]) {
-      const { native, js } = both(() =>
-        encodeIndexedPng({ values, range, invert }, 641, 379, INFERNO),
+  it.each([false, true])(
+    'write a palette PNG of the same rows as the JS (inverted: %s)',
+    (invert) => {
+      const values = depthField(641, 379, 3);
+      for (const range of [
+        { min: -20, max: 40 },
+        { min: 5, max: 5 }, // flat: everything at the far end
+      ]) {
+        const { native, js } = both(() =>
+          encodeIndexedPng({ values, range, invert }, 641, 379, INFERNO),
+        );
+        // The header and palette match to the byte; the rows are deflated differently.
+        expect(native.subarray(0, 33 + 12 + 768)).toEqual(js.subarray(0, 33 + 12 + 768));
+        expect(inflateSync(idat(native)).equals(inflateSync(idat(js)))).toBe(true);
+      }
+    },
+  );
+
+  describe('Huffman-only zlib streams', () => {
+    const deflate = (data: Uint8Array) => huffmanZlib(nativeKernels()!, data);
+    let state = 5;
+    const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+
+    it.each([
+      ['empty', new Uint8Array(0)],
+      ['one byte', Uint8Array.of(7)],
+      ['one value repeated', new Uint8Array(5000)],
+      ['every value equally', Uint8Array.from({ length: 65536 }, (_, i) => i % 256)],
+      // Fibonacci-like counts force codes past 15 bits, which must be limited.
+      ['counts that would need codes over 15 bits', fibonacciCounts(24)],
+      ['a skewed spread', Uint8Array.from({ length: 200_000 }, () => -Math.log(random()) * 6)],
+    ])('inflate back to the input: %s', (_, data) => {
+      expect(inflateSync(deflate(data)).equals(Buffer.from(data))).toBe(true);
+    });
+
+    it("pack a heatmap's rows as tightly as zlib's Huffman-only mode", () => {
+      const rows = inflateSync(
+        idat(
+          encodeIndexedPng(
+            { values: depthField(640, 480), range: { min: -30, max: 230 } },
+            640,
+            480,
+            INFERNO,
+          ),
+        ),
       );
-      expect(native.equals(js)).toBe(true);
-    }
+      const zlibSize = deflateSync(rows, PALETTE_DEFLATE).length;
+      expect(deflate(rows).length).toBeLessThanOrEqual(zlibSize * 1.01);
+    });
+
+    it('refuse an output buffer smaller than the bound', () => {
+      const data = new Uint8Array(1000);
+      expect(() => nativeKernels()!.huffmanZlib(data, new Uint8Array(1500))).toThrow(/too small/);
+    });
   });
 
   it.each([

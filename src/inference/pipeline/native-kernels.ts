@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 
 /**
- * The per-pixel loops of a depth job compiled to C (native/kernels.c): the
- * depth upsampler, the palette PNG's filter loop, and the input tensor's
- * scaling and resampling. Each gives the same bits as its JS kernel, which stays as the
- * reference and the fallback wherever the addon was not built.
+ * The per-pixel loops of a depth job compiled to C (native/): the depth
+ * upsampler, the palette PNG's filter loop and its deflate, and the input
+ * tensor's scaling and resampling. The loops give the same bits as their JS
+ * kernels, which stay as the reference and the fallback wherever the addon
+ * was not built; the deflate gives the same pixels as zlib in other bytes.
  */
 export interface NativeKernels {
   resample(
@@ -36,6 +37,8 @@ export interface NativeKernels {
     map: Float64Array,
     tensor: Float32Array,
   ): void;
+  /** Writes a literals-only zlib stream of `data` to `out` (huffmanZlibBound bytes); returns its length. */
+  huffmanZlib(data: Uint8Array, out: Uint8Array): number;
   paletteScanlines(
     values: Float32Array,
     width: number,
@@ -100,4 +103,14 @@ export function kernelStatus(): KernelStatus {
 /** For benchmarks and specs that compare the two in one process. */
 export function useNativeKernels(on: boolean): void {
   preferNative = on;
+}
+
+/**
+ * `data` as a zlib stream of one Huffman-only block (native/huffman-zlib.c):
+ * what zlib writes with Z_HUFFMAN_ONLY, less its 16K-symbol blocks.
+ */
+export function huffmanZlib(kernels: NativeKernels, data: Uint8Array): Buffer {
+  // HUFFMAN_ZLIB_BOUND in huffman-zlib.h: 15-bit codes at most, plus headers.
+  const out = Buffer.allocUnsafe(Math.floor((data.length * 15) / 8) + 1024);
+  return out.subarray(0, kernels.huffmanZlib(data, out));
 }
