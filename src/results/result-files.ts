@@ -1,5 +1,6 @@
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as afterThisTurn } from 'node:timers/promises';
 import { HeldFiles } from './held-files';
 import {
   FIXED_KINDS,
@@ -67,6 +68,9 @@ export class ResultFiles {
       const path = this.path(id, kind);
       this.held.pin(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       if (typeof kind !== 'string') this.touch(id, kind);
+      // Readable from memory already; opening three files costs the event loop about
+      // 1 ms, which would otherwise come before the job's final event is pushed.
+      await afterThisTurn();
       await writeFile(path, bytes, { mode: 0o600 });
       this.held.unpin(path);
     });
