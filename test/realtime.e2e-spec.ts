@@ -252,6 +252,57 @@ describe('realtime gateway: expiry and the upload header', () => {
   });
 });
 
+describe('realtime gateway: the heatmap inline, for connections that ask', () => {
+  let t: TestApp;
+  const clients = trackedClients(() => t);
+
+  beforeAll(async () => {
+    t = await startApp({ WORKERS: '1' });
+    await waitReady(t);
+  });
+  afterEach(clients.closeAll);
+  afterAll(() => t.close());
+
+  const download = async (url: string) =>
+    (await t.http().get(url).buffer(true).expect(200)).body as Buffer;
+
+  it('carries the bytes the result URL serves in job.completed, to those connections only', async () => {
+    const inline = await clients.connect({ inline: 'heatmap' });
+    const plain = await clients.connect();
+    const id = await upload(t, inline);
+    await new Promise<void>((done) => plain.socket.emit('subscribe', { ids: [id] }, () => done()));
+    const completed = await inline.final(id);
+    const heatmap = completed.payload.heatmap as { mediaType: string; bytes: Buffer };
+    expect(inline.namesFor(id)).toEqual(['job.queued', 'job.started', 'job.completed']);
+    expect(heatmap.mediaType).toBe('image/png');
+    expect(Buffer.from(heatmap.bytes).equals(await download(`/api/v1/depth/${id}/result`))).toBe(
+      true,
+    );
+    expect((await plain.final(id)).payload).not.toHaveProperty('heatmap');
+    expect(jobRooms(t)).toEqual([]);
+  });
+
+  it('sends a finished job its heatmap on subscribe, before the ack', async () => {
+    const id = await upload(t);
+    await waitFinished(t, id);
+    const late = await clients.connect({ inline: 'heatmap' });
+    const ack = await new Promise<unknown>((done) =>
+      late.socket.emit('subscribe', { ids: [id] }, done),
+    );
+    expect(ack).toEqual({ subscribed: [id], rejected: [] });
+    const completed = late.eventsFor(id);
+    expect(completed.map((event) => event.name)).toEqual(['job.completed']);
+    const { bytes } = completed[0].payload.heatmap as { bytes: Buffer };
+    expect(Buffer.from(bytes).equals(await download(`/api/v1/depth/${id}/result`))).toBe(true);
+  });
+
+  it('refuses a connection asking for anything else inline, saying what is allowed', async () => {
+    await expect(clients.connect({ inline: 'depth' })).rejects.toThrow(
+      /auth.inline may only be "heatmap"/,
+    );
+  });
+});
+
 describe('realtime gateway: shutdown', () => {
   it('pushes the final events of running and queued jobs before the server closes', async () => {
     const t = await startApp({ MODEL_PATH: model('slow'), WORKERS: '1' });

@@ -1,8 +1,11 @@
 import type { Socket } from 'socket.io';
+import { inlineRoomOf, wantsInline } from './inline-heatmap';
 import type { JobStateEvent } from './job-state.event';
 
-/** Each job has one room; its subscribers are its members. */
+/** Each job has a room for its subscribers, and one for those that take the heatmap inline. */
 export const roomOf = (id: string) => `job:${id}`;
+
+export const roomsOf = (id: string) => [roomOf(id), inlineRoomOf(id)];
 
 /**
  * Joins the job's room unless the socket already follows `max` jobs. The
@@ -10,7 +13,7 @@ export const roomOf = (id: string) => `job:${id}`;
  * subscribe relies on.
  */
 export function joinJobRoom(socket: Socket, id: string, max: number): boolean {
-  const room = roomOf(id);
+  const room = wantsInline(socket) ? inlineRoomOf(id) : roomOf(id);
   if (socket.rooms.has(room)) return true;
   // socket.rooms always holds the socket's own room as well.
   if (socket.rooms.size - 1 >= max) return false;

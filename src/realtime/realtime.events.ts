@@ -21,6 +21,14 @@ export interface JobStartedEvent {
   startedAt: string;
 }
 
+/** A job's own heatmap, in a job.completed event sent to a connection that asked for it. */
+export interface InlineHeatmap {
+  /** image/png unless the upload asked for another format. */
+  mediaType: string;
+  /** A Buffer in Node.js, an ArrayBuffer in browsers (Socket.IO binary). */
+  bytes: Uint8Array | ArrayBuffer;
+}
+
 export interface JobCompletedEvent {
   id: string;
   finishedAt: string;
@@ -32,6 +40,8 @@ export interface JobCompletedEvent {
   /** Range of the raw relative inverse depth (larger = nearer, no unit). */
   depthMin: number;
   depthMax: number;
+  /** Present for a connection opened with auth `{ inline: 'heatmap' }`: no download needed. */
+  heatmap?: InlineHeatmap;
 }
 
 export interface JobFailedEvent {
@@ -82,6 +92,15 @@ export interface UnsubscribeAck {
 export interface ClientToServerEvents {
   subscribe: (request: JobIdsRequest, ack?: (result: SubscribeAck) => void) => void;
   unsubscribe: (request: JobIdsRequest, ack?: (result: UnsubscribeAck) => void) => void;
+}
+
+/**
+ * The handshake's `auth` (io(url, { auth })). `inline: 'heatmap'` makes each
+ * job.completed this connection gets carry the heatmap itself, saving the
+ * download's round trip.
+ */
+export interface JobsHandshakeAuth {
+  inline?: 'heatmap';
 }
 
 /** Header on POST /api/v1/depth naming the uploader's socket, subscribed before the job is queued. */

@@ -12,13 +12,16 @@ import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { JobExpiredError, JobNotFoundError } from '../jobs/errors/job.errors';
 import { JobsService } from '../jobs/jobs.service';
+import { defaultSpec } from '../inference/pipeline/render-spec';
 import type { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
+import { handshakeProblem, inlineRoomOf, wantsInline, withHeatmap } from './inline-heatmap';
 import { parseJobIds } from './job-ids.request';
-import { joinJobRoom, roomOf, sendEvent } from './job-rooms';
+import { joinJobRoom, roomOf, roomsOf, sendEvent } from './job-rooms';
 import { jobStateEvent, JobStateEvent } from './job-state.event';
 import type {
   ClientToServerEvents,
+  InlineHeatmap,
   JobErrorCode,
   JobErrorEvent,
   ServerToClientEvents,
@@ -53,6 +56,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   ) {}
 
   afterInit(): void {
+    this.namespace.use((socket, next) => {
+      const problem = handshakeProblem(socket.handshake.auth);
+      next(problem ? new Error(problem) : undefined);
+    });
     this.detach = [
       this.events.on('queued', (job, position, subscriber) => {
         if (subscriber) this.attachUploader(subscriber, job);
@@ -61,17 +68,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       // The new uploader joins an existing job and gets its state now, as a subscriber would.
       this.events.on('deduplicated', (job, subscriber) => {
         const socket = subscriber && this.namespace.sockets.get(subscriber);
-        if (socket) this.snapshot(socket, job);
+        if (socket) void this.snapshot(socket, job);
       }),
       this.events.on('moved', (job, position) => {
         this.push(job.id, { name: 'job.position', payload: { id: job.id, position } });
       }),
       this.events.on('started', (job) => this.push(job.id, jobStateEvent(job))),
-      this.events.on('finished', (job) => {
-        this.push(job.id, jobStateEvent(job));
-        this.namespace.in(roomOf(job.id)).socketsLeave(roomOf(job.id));
-      }),
-      this.events.on('expired', (id) => this.namespace.in(roomOf(id)).socketsLeave(roomOf(id))),
+      this.events.on('finished', (job) => void this.finish(job)),
+      this.events.on('expired', (id) => this.namespace.in(roomsOf(id)).socketsLeave(roomsOf(id))),
     ];
     this.logger.log(`Job events are pushed on Socket.IO namespace ${JOBS_NAMESPACE}.`);
   }
@@ -91,17 +95,27 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     });
   }
 
-  /** Subscribes to each id and sends its current state at once, in the same tick as the join. */
+  /**
+   * Subscribes to each id and sends its current state at once, in the same
+   * tick as the join; a finished job's heatmap, when sent inline, is read
+   * before the ack, so the ack still comes after every state.
+   */
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() socket: JobsSocket, @MessageBody() body: unknown): SubscribeAck {
+  async subscribe(
+    @ConnectedSocket() socket: JobsSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeAck> {
     const request = parseJobIds(body);
     if ('problem' in request) return { subscribed: [], ...this.invalid(socket, request.problem) };
     const ack: SubscribeAck = { subscribed: [], rejected: [] };
+    const sending: Promise<void>[] = [];
     for (const id of request.ids) {
-      const rejection = this.subscribeOne(socket, id);
-      if (rejection) ack.rejected.push(rejection);
+      const outcome = this.subscribeOne(socket, id);
+      if (outcome && 'code' in outcome) ack.rejected.push(outcome);
       else ack.subscribed.push(id);
+      if (outcome instanceof Promise) sending.push(outcome);
     }
+    await Promise.all(sending);
     return ack;
   }
 
@@ -109,11 +123,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   unsubscribe(@ConnectedSocket() socket: JobsSocket, @MessageBody() body: unknown): UnsubscribeAck {
     const request = parseJobIds(body);
     if ('problem' in request) return { unsubscribed: [], ...this.invalid(socket, request.problem) };
-    request.ids.forEach((id) => void socket.leave(roomOf(id)));
+    request.ids.forEach((id) => roomsOf(id).forEach((room) => void socket.leave(room)));
     return { unsubscribed: request.ids, rejected: [] };
   }
 
-  private subscribeOne(socket: JobsSocket, id: string): Rejection | undefined {
+  private subscribeOne(socket: JobsSocket, id: string): Rejection | Promise<void> | undefined {
     let job: Job;
     try {
       job = this.jobs.current(id);
@@ -124,11 +138,41 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     return this.snapshot(socket, job);
   }
 
-  /** Follows an unfinished job and sends its current state, in the same tick. */
-  private snapshot(socket: JobsSocket, job: Job): Rejection | undefined {
+  /** Follows an unfinished job and sends its current state, in the same tick (or with its heatmap). */
+  private snapshot(socket: JobsSocket, job: Job): Rejection | Promise<void> | undefined {
     if (!job.finished && !this.follow(socket, job.id)) return this.tooMany(socket, job.id);
-    sendEvent(socket, jobStateEvent(job, this.jobs.positionOf(job)));
+    const event = jobStateEvent(job, this.jobs.positionOf(job));
+    if (event.name === 'job.completed' && wantsInline(socket)) {
+      return this.heatmapOf(job).then((heatmap) => sendEvent(socket, withHeatmap(event, heatmap)));
+    }
+    sendEvent(socket, event);
     return undefined;
+  }
+
+  /** The final event to each room (the heatmap read first for the inline one), then the rooms close. */
+  private async finish(job: Job): Promise<void> {
+    const event = jobStateEvent(job);
+    const inline = inlineRoomOf(job.id);
+    if (event.name !== 'job.completed' || !this.namespace.adapter.rooms.has(inline)) {
+      this.push(job.id, event);
+    } else {
+      sendEvent(this.namespace.to(roomOf(job.id)), event);
+      sendEvent(this.namespace.to(inline), withHeatmap(event, await this.heatmapOf(job)));
+    }
+    this.namespace.in(roomsOf(job.id)).socketsLeave(roomsOf(job.id));
+  }
+
+  /** The job's own heatmap, as its result URL serves it; undefined (the URL still works) if unreadable. */
+  private async heatmapOf(job: Job): Promise<InlineHeatmap | undefined> {
+    try {
+      const rendered = await this.jobs.render(job, defaultSpec(job.output!.format));
+      return rendered ? { mediaType: rendered.mediaType, bytes: rendered.bytes } : undefined;
+    } catch (error) {
+      this.logger.warn(
+        `The heatmap of job ${job.id} could not be sent inline (${(error as Error).message}); its event points to the URL.`,
+      );
+      return undefined;
+    }
   }
 
   /** The uploader named a socket; it joins before the job's first event is pushed. */
@@ -157,7 +201,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
   }
 
   private push(id: string, event: JobStateEvent): void {
-    sendEvent(this.namespace.to(roomOf(id)), event);
+    sendEvent(this.namespace.to(roomsOf(id)), event);
   }
 }
 

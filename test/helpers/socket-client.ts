@@ -26,16 +26,20 @@ export class RecordingClient {
     });
   }
 
-  static async connect(t: TestApp): Promise<RecordingClient> {
-    return RecordingClient.connectTo(`http://127.0.0.1:${await listen(t)}`);
+  static async connect(t: TestApp, auth?: Record<string, unknown>): Promise<RecordingClient> {
+    return RecordingClient.connectTo(`http://127.0.0.1:${await listen(t)}`, auth);
   }
 
   /** Connects to a server at a base URL, e.g. one running in a child process. */
-  static async connectTo(baseUrl: string): Promise<RecordingClient> {
+  static async connectTo(
+    baseUrl: string,
+    auth?: Record<string, unknown>,
+  ): Promise<RecordingClient> {
     const socket: JobsClient = io(`${baseUrl}${JOBS_NAMESPACE}`, {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
+      auth,
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -94,8 +98,8 @@ export class RecordingClient {
 export function trackedClients(app: () => TestApp) {
   const open: RecordingClient[] = [];
   return {
-    connect: async (): Promise<RecordingClient> => {
-      const client = await RecordingClient.connect(app());
+    connect: async (auth?: Record<string, unknown>): Promise<RecordingClient> => {
+      const client = await RecordingClient.connect(app(), auth);
       open.push(client);
       return client;
     },
