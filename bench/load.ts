@@ -19,7 +19,7 @@ export interface LoadReport {
 }
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '1,2,4,8,16,32').split(',').map(Number);
-const MODES = (process.env.BENCH_MODES ?? 'push,sync,poll,legacy').split(',') as Mode[];
+const MODES = (process.env.BENCH_MODES ?? 'push,inline,sync,poll,legacy').split(',') as Mode[];
 const DURATION_MS = Number(process.env.BENCH_LOAD_MS ?? 15_000);
 
 /**

@@ -32,12 +32,16 @@ async function main(): Promise<void> {
       serviceC1P50Ms: round(head.serviceC1P50Ms[i], 1),
       serviceC8Sync: round(head.serviceC8Sync[i], 2),
       serviceC1SyncP50Ms: round(head.serviceC1SyncP50Ms[i], 1),
+      serviceC8Inline: round(head.serviceC8Inline[i], 2),
+      serviceC1InlineP50Ms: round(head.serviceC1InlineP50Ms[i], 1),
       // Each round's own ratios, to show how far the host moves them.
       pipelineOverRaw: round(head.pipelineCeiling[i] / head.rawCeiling[i], 3),
       serviceOverPipeline: round(head.serviceC8[i] / head.pipelineCeiling[i], 3),
       c1OverSingle: round(head.serviceC1P50Ms[i] / head.singlePassP50Ms[i], 3),
       syncOverPipeline: round(head.serviceC8Sync[i] / head.pipelineCeiling[i], 3),
       c1SyncOverSingle: round(head.serviceC1SyncP50Ms[i] / head.singlePassP50Ms[i], 3),
+      inlineOverPipeline: round(head.serviceC8Inline[i] / head.pipelineCeiling[i], 3),
+      c1InlineOverSingle: round(head.serviceC1InlineP50Ms[i] / head.singlePassP50Ms[i], 3),
     })),
     { round: 'median', ...head.medians },
   ]);
@@ -80,6 +84,16 @@ async function main(): Promise<void> {
     {
       ratio: 'c=1 sync p50 latency ÷ single pass with all cores',
       value: ratio(m.serviceC1SyncP50Ms, m.singlePassP50Ms),
+      target: '≤ 1.15',
+    },
+    {
+      ratio: 'service (push, heatmap inline, c=8) ÷ pipeline ceiling',
+      value: ratio(m.serviceC8Inline, m.pipelineCeiling),
+      target: '≥ 0.90',
+    },
+    {
+      ratio: 'c=1 push inline p50 latency ÷ single pass with all cores',
+      value: ratio(m.serviceC1InlineP50Ms, m.singlePassP50Ms),
       target: '≤ 1.15',
     },
     { ratio: 'event-loop lag p99 at c=32 (ms)', value: c32?.loopLagP99Ms, target: '< 20' },

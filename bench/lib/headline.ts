@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { sessionOptions } from '../../src/inference/session-options';
+import type { Mode } from './load-client';
 import { runLevel } from './load-runner';
 import { BENCH_MODEL } from './models';
 import type { BenchPhoto } from './photos';
@@ -20,6 +21,9 @@ export interface Headline {
   /** The same two through POST /api/v1/depth/sync: one request, the heatmap its response. */
   serviceC8Sync: number[];
   serviceC1SyncP50Ms: number[];
+  /** And with push carrying the heatmap in the completed event (auth.inline): no download. */
+  serviceC8Inline: number[];
+  serviceC1InlineP50Ms: number[];
   medians: Record<string, number>;
 }
 
@@ -32,7 +36,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
  * each ratio compares measurements taken seconds apart on the same machine
  * state: the shared host's speed drifts by 10-20% over minutes. The order
  * puts each ratio's two figures next to each other: raw, pipeline, service
- * at c=8 (push, then sync), then the single pass and the service at c=1.
+ * at c=8 (push, sync, inline), then the single pass and the service at c=1.
  */
 export async function headline(server: BenchServer, photos: BenchPhoto[], rounds = ROUNDS) {
   const cores = availableParallelism();
@@ -45,6 +49,8 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     serviceC1P50Ms: [],
     serviceC8Sync: [],
     serviceC1SyncP50Ms: [],
+    serviceC8Inline: [],
+    serviceC1InlineP50Ms: [],
   };
   // Both ceilings are the better of two splits, measured in the same round: a
   // worker per core, and one extra (the service's default).
@@ -75,7 +81,7 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
         return (await runRaw({ ...split, options, durationMs: MS })).imagesPerSecond;
       }),
     );
-    const level = (c: number, mode: 'push' | 'sync' = 'push') =>
+    const level = (c: number, mode: Mode = 'push') =>
       runLevel(server, photos, { mode, c, warmupMs: 2000, durationMs: MS });
     h.pipelineCeiling.push(
       await best('pipeline', async (split) => {
@@ -84,9 +90,11 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     );
     h.serviceC8.push((await level(8)).imagesPerSecond);
     h.serviceC8Sync.push((await level(8, 'sync')).imagesPerSecond);
+    h.serviceC8Inline.push((await level(8, 'inline')).imagesPerSecond);
     h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
     h.serviceC1P50Ms.push((await level(1)).p50Ms);
     h.serviceC1SyncP50Ms.push((await level(1, 'sync')).p50Ms);
+    h.serviceC1InlineP50Ms.push((await level(1, 'inline')).p50Ms);
     log(`headline round ${round + 1}: ${JSON.stringify(h)}`);
   }
   const medians = Object.fromEntries(

@@ -9,7 +9,8 @@ import {
 } from '../../src/realtime/realtime.events';
 import type { BenchPhoto } from './photos';
 
-export type Mode = 'push' | 'sync' | 'poll' | 'legacy';
+/** push downloads the result after its event; inline gets it in the event (auth.inline). */
+export type Mode = 'push' | 'inline' | 'sync' | 'poll' | 'legacy';
 type JobsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How often a polling client asks; the web client's fallback asks once a second. */
@@ -91,15 +92,19 @@ export class VirtualUser {
       this.finals.set(id, ok);
       this.wake?.();
     };
-    socket?.on('job.completed', ({ id }) => final(id, true));
+    // An inline user's result is the event's own heatmap; a push user's is downloaded after.
+    socket?.on('job.completed', ({ id, heatmap }) =>
+      final(id, mode !== 'inline' || byteLength(heatmap?.bytes) > 0),
+    );
     socket?.on('job.failed', ({ id }) => final(id, false));
   }
 
   static async create(base: string, mode: Mode): Promise<VirtualUser> {
-    if (mode !== 'push') return new VirtualUser(base, mode);
+    if (mode !== 'push' && mode !== 'inline') return new VirtualUser(base, mode);
     const socket: JobsSocket = io(`${base}${JOBS_NAMESPACE}`, {
       transports: ['websocket'],
       forceNew: true,
+      auth: mode === 'inline' ? { inline: 'heatmap' } : {},
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
@@ -133,6 +138,8 @@ export class VirtualUser {
       if (upload.status !== 202) return done(false, String(upload.status));
       const accepted = json<{ id: string; resultUrl: string }>(upload);
       const { id } = accepted;
+      if (this.mode === 'inline')
+        return (await this.pushed(id)) ? done(true) : done(false, 'failed');
       if (this.mode === 'push') {
         if (!(await this.pushed(id))) return done(false, 'failed');
       } else {
@@ -174,4 +181,8 @@ export class VirtualUser {
       await sleep(POLL_INTERVAL_MS);
     }
   }
+}
+
+function byteLength(bytes: Uint8Array | ArrayBuffer | undefined): number {
+  return bytes?.byteLength ?? 0;
 }
