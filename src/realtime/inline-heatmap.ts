@@ -1,6 +1,10 @@
+import type { Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
+import { defaultSpec } from '../inference/pipeline/render-spec';
+import type { JobsService } from '../jobs/jobs.service';
+import type { Job } from '../results/job.entity';
 import type { JobStateEvent } from './job-state.event';
-import type { JobCompletedEvent, JobsHandshakeAuth } from './realtime.events';
+import type { InlineHeatmap, JobCompletedEvent, JobsHandshakeAuth } from './realtime.events';
 
 /**
  * Connections opened with auth `{ inline: 'heatmap' }` follow a job in a
@@ -28,4 +32,21 @@ export function withHeatmap(
 ): JobStateEvent {
   if (event.name !== 'job.completed' || !heatmap) return event;
   return { name: event.name, payload: { ...event.payload, heatmap } };
+}
+
+/** The job's own heatmap, as its result URL serves it; undefined (the URL still works) if unreadable. */
+export async function heatmapOf(
+  jobs: Pick<JobsService, 'render'>,
+  job: Job,
+  logger: Pick<Logger, 'warn'>,
+): Promise<InlineHeatmap | undefined> {
+  try {
+    const rendered = await jobs.render(job, defaultSpec(job.output!.format));
+    return rendered ? { mediaType: rendered.mediaType, bytes: rendered.bytes } : undefined;
+  } catch (error) {
+    logger.warn(
+      `The heatmap of job ${job.id} could not be sent inline (${(error as Error).message}); its event points to the URL.`,
+    );
+    return undefined;
+  }
 }

@@ -12,16 +12,20 @@ import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { JobExpiredError, JobNotFoundError } from '../jobs/errors/job.errors';
 import { JobsService } from '../jobs/jobs.service';
-import { defaultSpec } from '../inference/pipeline/render-spec';
 import type { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
-import { handshakeProblem, inlineRoomOf, wantsInline, withHeatmap } from './inline-heatmap';
+import {
+  handshakeProblem,
+  heatmapOf,
+  inlineRoomOf,
+  wantsInline,
+  withHeatmap,
+} from './inline-heatmap';
 import { parseJobIds } from './job-ids.request';
 import { joinJobRoom, roomOf, roomsOf, sendEvent } from './job-rooms';
 import { jobStateEvent, JobStateEvent } from './job-state.event';
 import type {
   ClientToServerEvents,
-  InlineHeatmap,
   JobErrorCode,
   JobErrorEvent,
   ServerToClientEvents,
@@ -143,7 +147,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     if (!job.finished && !this.follow(socket, job.id)) return this.tooMany(socket, job.id);
     const event = jobStateEvent(job, this.jobs.positionOf(job));
     if (event.name === 'job.completed' && wantsInline(socket)) {
-      return this.heatmapOf(job).then((heatmap) => sendEvent(socket, withHeatmap(event, heatmap)));
+      return heatmapOf(this.jobs, job, this.logger).then((heatmap) =>
+        sendEvent(socket, withHeatmap(event, heatmap)),
+      );
     }
     sendEvent(socket, event);
     return undefined;
@@ -157,22 +163,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       this.push(job.id, event);
     } else {
       sendEvent(this.namespace.to(roomOf(job.id)), event);
-      sendEvent(this.namespace.to(inline), withHeatmap(event, await this.heatmapOf(job)));
+      sendEvent(
+        this.namespace.to(inline),
+        withHeatmap(event, await heatmapOf(this.jobs, job, this.logger)),
+      );
     }
     this.namespace.in(roomsOf(job.id)).socketsLeave(roomsOf(job.id));
-  }
-
-  /** The job's own heatmap, as its result URL serves it; undefined (the URL still works) if unreadable. */
-  private async heatmapOf(job: Job): Promise<InlineHeatmap | undefined> {
-    try {
-      const rendered = await this.jobs.render(job, defaultSpec(job.output!.format));
-      return rendered ? { mediaType: rendered.mediaType, bytes: rendered.bytes } : undefined;
-    } catch (error) {
-      this.logger.warn(
-        `The heatmap of job ${job.id} could not be sent inline (${(error as Error).message}); its event points to the URL.`,
-      );
-      return undefined;
-    }
   }
 
   /** The uploader named a socket; it joins before the job's first event is pushed. */
