@@ -93,6 +93,8 @@ async function pinnedProcesses(kind: Kind, cpus: number[]): Promise<number> {
 /** A pinned child: warms up, says so, waits for "go", measures, prints its rate. */
 async function child(kind: Kind): Promise<void> {
   const go = new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  // The parent gone (its end of the pipe closed) means nobody will say "go": do not linger.
+  process.stdin.once('end', () => process.exit(1));
   const rate = await measure(kind, 1, async () => {
     console.log(`${MARK}ready`);
     await go;
