@@ -8,7 +8,9 @@ ENV ONNXRUNTIME_NODE_INSTALL=skip
 # A C compiler for the pixel kernels' addon (native/), built by npm run build
 # against the image's own Node headers, so node-gyp downloads nothing.
 ENV npm_config_nodedir=/usr/local
+# libjpeg-turbo's and libpng's headers for the addon's decoder (native/decode.c).
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+        libjpeg62-turbo-dev libpng-dev \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
@@ -28,6 +30,9 @@ ENV NODE_ENV=production \
     MODELS_DIR=/models \
     RESULTS_DIR=/tmp/depthserve-results
 WORKDIR /app
+# The shared libraries the addon's decoder links against.
+RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo libpng16-16 \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 # dist/ holds the compiled server and the built web client (dist/client).

@@ -4,10 +4,14 @@
  * never a read outside an array.
  */
 #include <node_api.h>
+#include <math.h>
 #include <stdbool.h>
 
 #include "huffman-zlib.h"
 #include "kernels.h"
+#ifdef DEPTHSERVE_CODECS
+#include "decode.h"
+#endif
 
 #define MAX_ARGS 13
 #define CHECK(env, call) \
@@ -209,6 +213,54 @@ static napi_value js_huffman_zlib(napi_env env, napi_callback_info info) {
   return written;
 }
 
+#ifdef DEPTHSERVE_CODECS
+typedef struct {
+  napi_env env;
+  napi_value buffer;
+  size_t width, height;
+} rgb_target_t;
+
+static uint8_t *alloc_rgb(void *ctx, size_t width, size_t height) {
+  rgb_target_t *target = ctx;
+  void *data = NULL;
+  if (napi_create_buffer(target->env, width * height * 3, &data, &target->buffer) != napi_ok) {
+    return NULL;
+  }
+  target->width = width;
+  target->height = height;
+  return data;
+}
+
+/* decodeRgb(bytes, maxPixels): { rgb, width, height }, or undefined when declined (decode.h). */
+static napi_value js_decode_rgb(napi_env env, napi_callback_info info) {
+  args_t a;
+  double max_pixels;
+  size_t n;
+  napi_typedarray_type type;
+  bool is_typed = false;
+  if (!read_args(env, info, 2, &a) || !number(&a, 1, &max_pixels)) return NULL;
+  if (napi_is_typedarray(env, a.argv[0], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, a.argv[0], &type, &n, NULL, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "The image is not a Uint8Array.");
+    return NULL;
+  }
+  const uint8_t *bytes = n ? typed(&a, 0, napi_uint8_array, n) : NULL;
+  rgb_target_t target = {env, NULL, 0, 0};
+  if (!bytes || !(max_pixels >= 0) ||
+      !decode_rgb(bytes, n, (size_t)fmin(max_pixels, 1e15), alloc_rgb, &target)) {
+    return NULL;
+  }
+  napi_value out, width, height;
+  CHECK(env, napi_create_object(env, &out));
+  CHECK(env, napi_create_double(env, (double)target.width, &width));
+  CHECK(env, napi_create_double(env, (double)target.height, &height));
+  CHECK(env, napi_set_named_property(env, out, "rgb", target.buffer));
+  CHECK(env, napi_set_named_property(env, out, "width", width));
+  CHECK(env, napi_set_named_property(env, out, "height", height));
+  return out;
+}
+#endif
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"resample", NULL, js_resample, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -218,5 +270,10 @@ NAPI_MODULE_INIT() {
       {"planarChannel", NULL, js_planar_channel, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, 5, methods));
+#ifdef DEPTHSERVE_CODECS
+  napi_property_descriptor decode = {"decodeRgb", NULL, js_decode_rgb, NULL,
+                                     NULL,        NULL, napi_enumerable, NULL};
+  CHECK(env, napi_define_properties(env, exports, 1, &decode));
+#endif
   return exports;
 }

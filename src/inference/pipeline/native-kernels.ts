@@ -3,7 +3,8 @@ import { join } from 'node:path';
 /**
  * The per-pixel loops of a depth job compiled to C (native/): the depth
  * upsampler, the palette PNG's filter loop and its deflate, and the input
- * tensor's scaling and resampling. The loops give the same bits as their JS
+ * tensor's scaling and resampling; and a decoder for plain JPEG and PNG
+ * photos, which sharp stands in for. The loops give the same bits as their JS
  * kernels, which stay as the reference and the fallback wherever the addon
  * was not built; the deflate gives the same pixels as zlib in other bytes.
  */
@@ -55,6 +56,18 @@ export interface NativeKernels {
     offset: number,
     out: Float32Array,
   ): void;
+  /**
+   * A plain JPEG or PNG as packed RGB, the same bits sharp decodes it to, or
+   * undefined when it is not plain (native/decode.h). Absent where the addon
+   * was built without libjpeg and libpng.
+   */
+  decodeRgb?(bytes: Uint8Array, maxPixels: number): DecodedRgb | undefined;
+}
+
+export interface DecodedRgb {
+  rgb: Uint8Array;
+  width: number;
+  height: number;
 }
 
 /** Built by `npm run build:native`; three levels up from this file in src/ and in dist/ alike. */
