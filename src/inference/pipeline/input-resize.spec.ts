@@ -8,8 +8,9 @@ describe('resizesInJs', () => {
     [320, 213, true], // taller than it is: enlarged vertically
     [237, 480, true],
     [640, 200, true], // shrunk 2.5x across, enlarged down: still within the kernel's reach
-    [640, 480, false], // shrunk both ways: libvips, with shrink-on-load
-    [256, 256, false],
+    [640, 480, true], // shrunk 2.5x both ways, as cv2.resize shrinks with 4 taps
+    [256, 256, true],
+    [800, 600, false], // shrunk past 3x: libvips, with shrink-on-load
     [4000, 200, false], // enlarged down but shrunk 15x across: a 4-tap kernel would alias
   ])('%ix%i to 256x256: %s', (width, height, expected) => {
     expect(resizesInJs({ width, height }, { width: 256, height: 256 })).toBe(expected);

@@ -8,16 +8,16 @@ import { type Size, type Taps, taps } from './upsample';
 const MAX_SHRINK = 3;
 
 /**
- * Whether the input tensor is resampled here rather than by libvips: when the
- * photo is enlarged along a side. libvips' enlarging resize costs about 5 ms
- * whatever the photo's size (an 8x8 JPEG took 6.8 ms to 256x256, 1.8 ms to
- * decode); decoding at the photo's size and resampling here took 0.5-2.9 ms
- * less on the enlarged photos of the bench mix (BENCHMARKS.md).
+ * Whether the input tensor is resampled here (natively, or in JS) rather than
+ * by libvips: whenever the 4-tap kernel still reaches every pixel. That is the
+ * kernel MiDaS's own transform shrinks and enlarges with (cv2.resize,
+ * INTER_CUBIC), and it lets a plain photo be decoded on the worker's thread
+ * (preprocess.ts). libvips' enlarging resize also cost about 5 ms whatever
+ * the photo's size. Past MAX_SHRINK, libvips shrinks on load and resizes.
  */
 export function resizesInJs(photo: Size, input: Size): boolean {
-  const enlarges = input.width > photo.width || input.height > photo.height;
   const shrink = Math.max(photo.width / input.width, photo.height / input.height);
-  return enlarges && shrink <= MAX_SHRINK;
+  return shrink <= MAX_SHRINK;
 }
 
 /** Per output channel: which packed RGB channel it reads, and value * scale - offset. */

@@ -19,6 +19,8 @@ export interface DecodedInput {
   /** Size of the upright original (after EXIF orientation), for upsampling the depth back. */
   width: number;
   height: number;
+  /** Which decoder ran: the addon's, on this thread, or sharp's (see decodeNatively). */
+  decoder: 'native' | 'sharp';
 }
 
 /**
@@ -34,6 +36,8 @@ export async function decodeForModel(
   /** The upright size when the caller has read the header already: it saves a second read (~1 ms). */
   upright?: UprightSize,
 ): Promise<DecodedInput> {
+  const native = upright && decodeNatively(bytes, policy, maxInputPixels, upright);
+  if (native) return native;
   const image = sharp(bytes, {
     limitInputPixels: maxInputPixels,
     failOn: failOnFor(bytes),
@@ -57,6 +61,36 @@ export async function decodeForModel(
     height,
     inputWidth: input.width,
     inputHeight: input.height,
+    decoder: 'sharp',
+  };
+}
+
+/**
+ * A plain JPEG or PNG (no ICC profile, upright, opaque, 8-bit) decoded by the
+ * addon on this thread, to the bits sharp gives it, when the tensor is
+ * resampled here anyway. sharp would run the decode on libuv's and libvips'
+ * shared threads, which land on the core where another worker is inferring
+ * and slow it down (BENCHMARKS.md, eighth session). Undefined when the addon
+ * declines, or lacks the decoder: sharp decodes then, and reports any error.
+ */
+function decodeNatively(
+  bytes: Uint8Array,
+  policy: SizePolicy,
+  maxInputPixels: number,
+  upright: UprightSize,
+): DecodedInput | undefined {
+  const input = inputSizeFor(policy, upright.width, upright.height);
+  if (!resizesInJs(upright, input)) return undefined;
+  const decoded = nativeKernels()?.decodeRgb?.(bytes, maxInputPixels);
+  if (decoded?.width !== upright.width || decoded.height !== upright.height) return undefined;
+  return {
+    rgb: decoded.rgb,
+    rgbWidth: decoded.width,
+    rgbHeight: decoded.height,
+    ...upright,
+    inputWidth: input.width,
+    inputHeight: input.height,
+    decoder: 'native',
   };
 }
 
