@@ -29,9 +29,13 @@ export class ThreadLoads {
     }
     if (message.kind === 'warm') {
       this.warm.add(message.threadId);
-      const { kernels, reason } = message.kernels;
+      const { kernels, reason, decoder } = message.kernels;
       const loaded = `Worker thread ${message.threadId} loaded and warmed its session in ${Math.round(message.loadMs)} ms`;
-      if (kernels === 'native') this.logger.log(`${loaded}; its pixel loops run natively.`);
+      const decodes = decoder
+        ? 'it decodes plain JPEG and PNG photos itself'
+        : 'sharp decodes every photo (no libjpeg/libpng headers at build time)';
+      if (kernels === 'native')
+        this.logger.log(`${loaded}; its pixel loops run natively, and ${decodes}.`);
       // The service still works, about 4 ms slower per image: worth a warning, not a failure.
       else this.logger.warn(`${loaded}; its pixel loops run in JS because ${reason}.`);
     } else {

@@ -47,7 +47,7 @@ const bytesOf = (array: ArrayBufferView) =>
 
 describe('native pixel kernels', () => {
   it('are built and load (npm run build:native)', () => {
-    expect(kernelStatus()).toEqual({ kernels: 'native' });
+    expect(kernelStatus()).toEqual({ kernels: 'native', decoder: true });
   });
 
   it('say why, and fall back to JS, when switched off', () => {

@@ -86,6 +86,8 @@ export interface KernelStatus {
   kernels: 'native' | 'js';
   /** Why the JS kernels are in use, when they are. */
   reason?: string;
+  /** Whether the addon decodes plain JPEG and PNG photos, or sharp decodes them all. */
+  decoder?: boolean;
 }
 
 let addon: { kernels?: NativeKernels; reason?: string } | undefined;
@@ -110,7 +112,9 @@ export function nativeKernels(): NativeKernels | undefined {
 
 export function kernelStatus(): KernelStatus {
   if (!preferNative) return { kernels: 'js', reason: 'they were switched off' };
-  return nativeKernels() ? { kernels: 'native' } : { kernels: 'js', reason: addon?.reason };
+  const kernels = nativeKernels();
+  if (!kernels) return { kernels: 'js', reason: addon?.reason };
+  return { kernels: 'native', decoder: typeof kernels.decodeRgb === 'function' };
 }
 
 /** For benchmarks and specs that compare the two in one process. */
