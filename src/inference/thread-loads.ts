@@ -34,10 +34,12 @@ export class ThreadLoads {
       const decodes = decoder
         ? 'it decodes plain JPEG and PNG photos itself'
         : 'sharp decodes every photo (no libjpeg/libpng headers at build time)';
-      if (kernels === 'native')
+      if (kernels === 'native') {
         this.logger.log(`${loaded}; its pixel loops run natively, and ${decodes}.`);
-      // The service still works, about 4 ms slower per image: worth a warning, not a failure.
-      else this.logger.warn(`${loaded}; its pixel loops run in JS because ${reason}.`);
+      } else {
+        // The service still works, about 4 ms slower per image: worth a warning, not a failure.
+        this.logger.warn(`${loaded}; its pixel loops run in JS because ${reason}.`);
+      }
     } else {
       this.loadFailed.add(message.threadId);
       this.logger.error(

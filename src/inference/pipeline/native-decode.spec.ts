@@ -67,6 +67,19 @@ async function oriented(image: Sharp, orientation: number): Promise<Buffer> {
   return bytes;
 }
 
+/** A JPEG with a big-endian ("MM") EXIF block holding only the orientation, right after SOI. */
+async function orientedBigEndian(orientation: number): Promise<Buffer> {
+  const jpeg = await noise().jpeg().toBuffer();
+  const ifd = `0001 0112 0003 00000001 000${orientation}0000 00000000`;
+  const tiff = Buffer.from(`4d4d002a00000008${ifd}`.replaceAll(' ', ''), 'hex');
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const header = Buffer.from([0xff, 0xe1, 0, 0]);
+  header.writeUInt16BE(payload.length + 2, 2);
+  const bytes = Buffer.concat([jpeg.subarray(0, 2), header, payload, jpeg.subarray(2)]);
+  expect((await sharp(bytes).metadata()).orientation).toBe(orientation);
+  return bytes;
+}
+
 describe('decodeRgb: the same bits as sharp for plain photos', () => {
   const photos = readdirSync(SHARED_IMAGES).filter((name) => /\.(jpe?g|png)$/i.test(name));
 
@@ -93,6 +106,7 @@ describe('decodeRgb: the same bits as sharp for plain photos', () => {
           .withExif({ IFD0: { Orientation: '1' } })
           .toBuffer(),
     ],
+    ['JPEG tagged upright, big-endian EXIF', () => orientedBigEndian(1)],
     ['RGB PNG', () => noise().png().toBuffer()],
     ['greyscale PNG', () => noise().greyscale().png().toBuffer()],
     ['interlaced PNG', () => noise().png({ progressive: true }).toBuffer()],
@@ -107,6 +121,7 @@ describe('decodeRgb: declines what sharp would change or refuse', () => {
   it.each<[string, () => Promise<Buffer | Uint8Array>]>([
     ['an EXIF-rotated JPEG', () => oriented(noise(), 6)],
     ['an EXIF-flipped JPEG', () => oriented(noise(), 3)],
+    ['a JPEG rotated by big-endian EXIF', () => orientedBigEndian(8)],
     ['a JPEG with an ICC profile', () => noise().jpeg().withIccProfile('p3').toBuffer()],
     ['a CMYK JPEG', () => noise().toColourspace('cmyk').jpeg().toBuffer()],
     ['a PNG with an ICC profile', () => noise().png().withIccProfile('p3').toBuffer()],
