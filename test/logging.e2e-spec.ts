@@ -83,6 +83,16 @@ describe('JSON logs with request ids', () => {
         msg: expect.stringMatching(/^Inference ready/),
       }),
     );
+    // CI builds the addon with libjpeg and libpng, so the worker says it decodes plain photos.
+    expect(all).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        context: 'WorkerPool',
+        msg: expect.stringMatching(
+          /^Worker thread \d+ loaded and warmed its session in \d+ ms; its pixel loops run natively, and it decodes plain JPEG and PNG photos itself\.$/,
+        ),
+      }),
+    );
   });
 
   it('carries a well-formed incoming X-Request-Id into the access line and every line of its job', async () => {
