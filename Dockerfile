@@ -48,4 +48,7 @@ EXPOSE 3000
 # Readiness, not just liveness: unhealthy until the model is loaded and warm.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=180s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/main.js"]
+# The same Node flags as `npm run start:prod` (package.json "config.node_flags"): a floor
+# under V8's old-generation limit, without which the main thread runs a full garbage
+# collection about every 15 jobs under load (README, BENCHMARKS.md).
+CMD ["node", "--initial-old-space-size=128", "dist/main.js"]

@@ -8,7 +8,18 @@ import { ROOT } from './report';
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const SESSION_LOADED = 'loaded and warmed its session';
 
-/** The production build (`node dist/main.js`) in its own process, watched through /proc. */
+/**
+ * The Node flags `npm run start:prod` (and the Dockerfile) start the service
+ * with, from package.json's config, so the bench runs what production runs.
+ */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    config?: { node_flags?: string };
+  };
+  return (pkg.config?.node_flags ?? '').split(' ').filter(Boolean);
+}
+
+/** The production build (`npm run start:prod`) in its own process, watched through /proc. */
 export class BenchServer {
   url = '';
   log = '';
@@ -24,7 +35,8 @@ export class BenchServer {
     const resultsDir = mkdtempSync(join(tmpdir(), 'depthserve-bench-'));
     // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
     const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
+    const args = [...productionNodeFlags(), ...nodeArgs, join(ROOT, 'dist', 'main.js')];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
         ...process.env,
