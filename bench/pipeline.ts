@@ -81,9 +81,9 @@ export async function pipelineBench(): Promise<PipelineReport> {
   ];
   const rows = [
     ...splits,
-    await measure(`${extra} workers x 1 thread, jpeg`, extra, 1, extra, 'jpeg'),
-    // The service's default: one extra worker, plus a solo session a lone job may use.
-    await measure(`${extra} workers x 1 thread + solo ${cores}`, extra, 1, extra, 'png', cores),
+    await measure(`${cores} workers x 1 thread, jpeg`, cores, 1, cores, 'jpeg'),
+    // The service's default: a worker per core, plus a solo session a lone job may use.
+    await measure(`${cores} workers x 1 thread + solo ${cores}`, cores, 1, cores, 'png', cores),
   ];
   const ceiling = splits.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   const summary = photos.map(({ name, width, height, bytes }) => ({

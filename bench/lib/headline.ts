@@ -53,7 +53,7 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     serviceC1InlineP50Ms: [],
   };
   // Both ceilings are the better of two splits, measured in the same round: a
-  // worker per core, and one extra (the service's default).
+  // worker per core (the service's default), and one extra.
   const splits = [cores, cores + 1].map((workers) => ({
     modelPath: BENCH_MODEL,
     workers,

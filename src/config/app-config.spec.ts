@@ -27,8 +27,8 @@ describe('AppConfig.fromEnv', () => {
   });
 
   it.each([
-    [{}, 4, 5, 1],
-    [{}, 1, 2, 1],
+    [{}, 4, 4, 1],
+    [{}, 1, 1, 1],
     [{ WORKERS: '2' }, 4, 2, 2],
     [{ INTRA_OP_THREADS: '2' }, 4, 2, 2],
     [{ WORKERS: '1', INTRA_OP_THREADS: '3' }, 4, 1, 3],

@@ -116,15 +116,16 @@ function parse(env: EnvReader, cores: number): AppConfig {
 }
 
 /**
- * By default one single-thread worker per core plus one: each worker leaves
- * its core idle for a few per cent of every job (hand-offs to libvips and the
- * main thread), and the extra worker fills those gaps (BENCHMARKS.md). Setting
- * WORKERS or INTRA_OP_THREADS derives the other from the core count instead.
+ * By default one single-thread worker per core. An extra worker used to fill
+ * the gaps while a job waited on libvips; since plain photos are decoded on
+ * the worker's own thread it only competes for the cores (BENCHMARKS.md,
+ * ninth session). Setting WORKERS or INTRA_OP_THREADS derives the other from
+ * the core count instead.
  */
 function threadSplit(env: EnvReader, cores: number) {
   const workersSet = env.raw('WORKERS') !== undefined;
   const threadsSet = env.raw('INTRA_OP_THREADS') !== undefined;
-  const workers = env.int('WORKERS', cores + 1, 1, 256);
+  const workers = env.int('WORKERS', cores, 1, 256);
   const fallbackThreads = workersSet ? Math.max(1, Math.floor(cores / workers)) : 1;
   const intraOpThreads = env.int('INTRA_OP_THREADS', fallbackThreads, 1, 256);
   if (threadsSet && !workersSet) {

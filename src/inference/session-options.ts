@@ -39,8 +39,8 @@ export function spinPolicy(
 ): SpinPolicy {
   return {
     shared: split.workers * split.intraOpThreads <= cores,
-    // Only used while nothing else runs, so a pool with more workers than cores
-    // (the default: one extra) still leaves it the cores it spans.
+    // Only used while nothing else runs, so even a pool with more workers than
+    // cores (WORKERS set above the core count) leaves it the cores it spans.
     solo: split.soloThreads <= cores,
   };
 }
