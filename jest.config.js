@@ -1,7 +1,7 @@
-/** Unit specs sit beside the code in src/, e2e specs in test/. */
+/** Unit specs sit beside the code in src/ (and bench/), e2e specs in test/. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/bench'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleFileExtensions: ['ts', 'js', 'json'],

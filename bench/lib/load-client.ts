@@ -1,4 +1,3 @@
-import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import {
@@ -7,6 +6,7 @@ import {
   ServerToClientEvents,
   SOCKET_ID_HEADER,
 } from '../../src/realtime/realtime.events';
+import { HttpConnection, type Reply } from './http-connection';
 import type { BenchPhoto } from './photos';
 
 /** push downloads the result after its event; inline gets it in the event (auth.inline). */
@@ -30,8 +30,8 @@ const bodies = new WeakMap<BenchPhoto, Buffer>();
 
 /**
  * Each photo's multipart body, built once: the load generator shares the
- * server's two cores, so it does as little per request as it can (plain
- * node:http, keep-alive, no per-request FormData).
+ * server's two cores, so it does as little per request as it can (one
+ * keep-alive connection per user, no per-request FormData).
  */
 function multipart(photo: BenchPhoto): Buffer {
   let body = bodies.get(photo);
@@ -45,33 +45,6 @@ function multipart(photo: BenchPhoto): Buffer {
   return body;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-interface Reply {
-  status: number;
-  body: Buffer;
-}
-
-function http(url: string, upload?: { body: Buffer; headers?: Record<string, string> }) {
-  return new Promise<Reply>((resolve, reject) => {
-    const headers = upload
-      ? {
-          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-          'content-length': String(upload.body.length),
-          ...upload.headers,
-        }
-      : {};
-    const req = request(url, { agent, method: upload ? 'POST' : 'GET', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(upload?.body);
-  });
-}
-
 const json = <T>(reply: Reply) => JSON.parse(reply.body.toString()) as T;
 
 /**
@@ -82,12 +55,15 @@ export class VirtualUser {
   /** Final events by job id; they can arrive before the upload's response does. */
   private readonly finals = new Map<string, boolean>();
   private wake?: () => void;
+  /** The user's own keep-alive connection: one request at a time, as a closed loop makes them. */
+  private readonly connection: HttpConnection;
 
   private constructor(
-    private readonly base: string,
+    base: string,
     private readonly mode: Mode,
     private readonly socket?: JobsSocket,
   ) {
+    this.connection = new HttpConnection(new URL(base));
     const final = (id: string, ok: boolean) => {
       this.finals.set(id, ok);
       this.wake?.();
@@ -115,6 +91,7 @@ export class VirtualUser {
 
   close(): void {
     this.socket?.close();
+    this.connection.close();
   }
 
   async once(photo: BenchPhoto): Promise<Outcome> {
@@ -128,13 +105,13 @@ export class VirtualUser {
       if (this.mode === 'legacy') return await this.legacy(photo, done);
       if (this.mode === 'sync') {
         // One request: the upload's response is the heatmap itself.
-        const result = await http(`${this.base}/api/v1/depth/sync`, { body: multipart(photo) });
+        const result = await this.upload('/api/v1/depth/sync', photo);
         return done(result.status === 200 && result.body.length > 0, String(result.status));
       }
       const headers: Record<string, string> = this.socket?.id
         ? { [SOCKET_ID_HEADER]: this.socket.id }
         : {};
-      const upload = await http(`${this.base}/api/v1/depth`, { body: multipart(photo), headers });
+      const upload = await this.upload('/api/v1/depth', photo, headers);
       if (upload.status !== 202) return done(false, String(upload.status));
       const accepted = json<{ id: string; resultUrl: string }>(upload);
       const { id } = accepted;
@@ -143,14 +120,21 @@ export class VirtualUser {
       if (this.mode === 'push') {
         if (!(await this.pushed(id))) return done(false, 'failed');
       } else {
-        const status = await this.poll(`${this.base}/api/v1/depth/${id}`);
+        const status = await this.poll(`/api/v1/depth/${id}`);
         if (status !== 'done') return done(false, status);
       }
-      const result = await http(`${this.base}${accepted.resultUrl}`);
+      const result = await this.connection.request('GET', accepted.resultUrl);
       return done(result.status === 200 && result.body.length > 0, String(result.status));
     } catch (error) {
       return done(false, (error as Error).name);
     }
+  }
+
+  private upload(path: string, photo: BenchPhoto, headers: Record<string, string> = {}) {
+    return this.connection.request('POST', path, multipart(photo), {
+      'Content-Type': `multipart/form-data; boundary=${BOUNDARY}`,
+      ...headers,
+    });
   }
 
   private async pushed(id: string): Promise<boolean> {
@@ -160,9 +144,9 @@ export class VirtualUser {
     return ok;
   }
 
-  private async poll(url: string): Promise<string> {
+  private async poll(path: string): Promise<string> {
     for (;;) {
-      const response = await http(url);
+      const response = await this.connection.request('GET', path);
       if (response.status !== 200) return String(response.status);
       const body = json<{ status?: string }>(response);
       if (body.status === 'done' || body.status === 'failed') return body.status;
@@ -171,11 +155,11 @@ export class VirtualUser {
   }
 
   private async legacy(photo: BenchPhoto, done: (ok: boolean, s?: string) => Outcome) {
-    const upload = await http(`${this.base}/upload`, { body: multipart(photo) });
+    const upload = await this.upload('/upload', photo);
     if (upload.status !== 200) return done(false, String(upload.status));
     const { request_id: id } = json<{ request_id: string }>(upload);
     for (;;) {
-      const response = await http(`${this.base}/result/${id}`);
+      const response = await this.connection.request('GET', `/result/${id}`);
       if (response.status === 200 && response.body.length > 0) return done(true);
       if (response.status !== 202) return done(false, String(response.status));
       await sleep(POLL_INTERVAL_MS);

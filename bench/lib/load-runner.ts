@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { HttpConnection } from './http-connection';
 import type { Mode } from './load-client';
 import { VirtualUser } from './load-client';
 import type { BenchPhoto } from './photos';
@@ -75,13 +76,15 @@ async function sampleServer(server: BenchServer, from: number, to: number) {
   await server.metric('nodejs_eventloop_lag_p99_seconds'); // resets the histogram
   let peakRssMiB = server.rssMiB();
   const healthz: number[] = [];
+  const probe = new HttpConnection(new URL(server.url));
   while (performance.now() < to) {
     const t = performance.now();
-    await fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer());
+    await probe.request('GET', '/healthz');
     healthz.push(performance.now() - t);
     peakRssMiB = Math.max(peakRssMiB, server.rssMiB());
     await until(Math.min(to, t + 250));
   }
+  probe.close();
   const seconds = (performance.now() - from) / 1000;
   const client = process.cpuUsage(client0);
   return {
