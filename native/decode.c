@@ -61,33 +61,20 @@ static int jpeg_plain(struct jpeg_decompress_struct *c) {
   return c->data_precision == 8 && (s == JCS_GRAYSCALE || s == JCS_YCbCr || s == JCS_RGB);
 }
 
-/*
- * Errors and warnings jump back to setjmp(err->escape), which must be in the
- * caller: a jump into a function that has returned is undefined.
- */
-static void jpeg_escaping(struct jpeg_decompress_struct *c, jpeg_escape_t *err) {
-  c->err = jpeg_std_error(&err->pub);
-  err->pub.error_exit = jpeg_fail;
-  err->pub.emit_message = jpeg_message;
-}
-
-/* A decompressor over the bytes that keeps the EXIF (APP1) blocks for reading. */
-static void jpeg_open(struct jpeg_decompress_struct *c, const uint8_t *bytes, size_t length) {
-  jpeg_create_decompress(c);
-  jpeg_mem_src(c, bytes, (unsigned long)length);
-  jpeg_save_markers(c, JPEG_APP0 + 1, 0xffff);
-}
-
 static int decode_jpeg(const uint8_t *bytes, size_t length, size_t max_pixels, rgb_alloc_t alloc,
                        void *ctx) {
   struct jpeg_decompress_struct c;
   jpeg_escape_t err;
-  jpeg_escaping(&c, &err);
+  c.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = jpeg_fail;
+  err.pub.emit_message = jpeg_message;
   if (setjmp(err.escape)) {
     jpeg_destroy_decompress(&c);
     return 0;
   }
-  jpeg_open(&c, bytes, length);
+  jpeg_create_decompress(&c);
+  jpeg_mem_src(&c, bytes, (unsigned long)length);
+  jpeg_save_markers(&c, JPEG_APP0 + 1, 0xffff);
   jpeg_save_markers(&c, JPEG_APP0 + 2, 0xffff);
   uint8_t *rgb = NULL;
   if (jpeg_read_header(&c, TRUE) == JPEG_HEADER_OK && jpeg_plain(&c) &&
@@ -178,12 +165,16 @@ static int decode_png(const uint8_t *bytes, size_t length, size_t max_pixels, rg
 static int jpeg_header(const uint8_t *bytes, size_t length, image_header_t *out) {
   struct jpeg_decompress_struct c;
   jpeg_escape_t err;
-  jpeg_escaping(&c, &err);
+  c.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = jpeg_fail;
+  err.pub.emit_message = jpeg_message;
   if (setjmp(err.escape)) {
     jpeg_destroy_decompress(&c);
     return 0;
   }
-  jpeg_open(&c, bytes, length);
+  jpeg_create_decompress(&c);
+  jpeg_mem_src(&c, bytes, (unsigned long)length);
+  jpeg_save_markers(&c, JPEG_APP0 + 1, 0xffff);
   int ok = jpeg_read_header(&c, TRUE) == JPEG_HEADER_OK && c.data_precision == 8;
   int exif_blocks = 0;
   out->orientation = 1;
