@@ -259,32 +259,6 @@ static napi_value js_decode_rgb(napi_env env, napi_callback_info info) {
   CHECK(env, napi_set_named_property(env, out, "height", height));
   return out;
 }
-
-/* readHeader(bytes): { width, height, orientation }, or undefined for sharp to read (decode.h). */
-static napi_value js_read_header(napi_env env, napi_callback_info info) {
-  args_t a;
-  size_t n;
-  napi_typedarray_type type;
-  bool is_typed = false;
-  if (!read_args(env, info, 1, &a)) return NULL;
-  if (napi_is_typedarray(env, a.argv[0], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, a.argv[0], &type, &n, NULL, NULL, NULL) != napi_ok) {
-    napi_throw_type_error(env, NULL, "The image is not a Uint8Array.");
-    return NULL;
-  }
-  const uint8_t *bytes = n ? typed(&a, 0, napi_uint8_array, n) : NULL;
-  image_header_t header;
-  if (!bytes || !read_header(bytes, n, &header)) return NULL;
-  napi_value out, width, height, orientation;
-  CHECK(env, napi_create_object(env, &out));
-  CHECK(env, napi_create_uint32(env, header.width, &width));
-  CHECK(env, napi_create_uint32(env, header.height, &height));
-  CHECK(env, napi_create_int32(env, header.orientation, &orientation));
-  CHECK(env, napi_set_named_property(env, out, "width", width));
-  CHECK(env, napi_set_named_property(env, out, "height", height));
-  CHECK(env, napi_set_named_property(env, out, "orientation", orientation));
-  return out;
-}
 #endif
 
 NAPI_MODULE_INIT() {
@@ -297,11 +271,9 @@ NAPI_MODULE_INIT() {
   };
   CHECK(env, napi_define_properties(env, exports, 5, methods));
 #ifdef DEPTHSERVE_CODECS
-  napi_property_descriptor codecs[] = {
-      {"decodeRgb", NULL, js_decode_rgb, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"readHeader", NULL, js_read_header, NULL, NULL, NULL, napi_enumerable, NULL},
-  };
-  CHECK(env, napi_define_properties(env, exports, 2, codecs));
+  napi_property_descriptor decode = {"decodeRgb", NULL, js_decode_rgb, NULL,
+                                     NULL,        NULL, napi_enumerable, NULL};
+  CHECK(env, napi_define_properties(env, exports, 1, &decode));
 #endif
   return exports;
 }

@@ -34,17 +34,13 @@ static int exif_orientation(const uint8_t *data, size_t n) {
   size_t size = n - 6;
   int little = tiff[0] == 'I' && tiff[1] == 'I';
   if (!little && !(tiff[0] == 'M' && tiff[1] == 'M')) return 0;
-  if (read_u(tiff + 2, 2, little) != 42) return 0;
   uint32_t ifd = read_u(tiff + 4, 4, little);
   if ((size_t)ifd + 2 > size) return 0;
   uint32_t count = read_u(tiff + ifd, 2, little);
   for (uint32_t i = 0; i < count; i++) {
     size_t at = ifd + 2 + (size_t)i * 12;
     if (at + 12 > size) return 0;
-    if (read_u(tiff + at, 2, little) != 0x0112) continue;
-    /* One SHORT, as the standard has it; anything else is left to sharp's reading. */
-    if (read_u(tiff + at + 2, 2, little) != 3 || read_u(tiff + at + 4, 4, little) != 1) return 0;
-    return (int)read_u(tiff + at + 8, 2, little);
+    if (read_u(tiff + at, 2, little) == 0x0112) return (int)read_u(tiff + at + 8, 2, little);
   }
   return 1;
 }
@@ -160,68 +156,6 @@ static int decode_png(const uint8_t *bytes, size_t length, size_t max_pixels, rg
   free(rows);
   png_destroy_read_struct(&png, &info, NULL);
   return rgb != NULL;
-}
-
-static int jpeg_header(const uint8_t *bytes, size_t length, image_header_t *out) {
-  struct jpeg_decompress_struct c;
-  jpeg_escape_t err;
-  c.err = jpeg_std_error(&err.pub);
-  err.pub.error_exit = jpeg_fail;
-  err.pub.emit_message = jpeg_message;
-  if (setjmp(err.escape)) {
-    jpeg_destroy_decompress(&c);
-    return 0;
-  }
-  jpeg_create_decompress(&c);
-  jpeg_mem_src(&c, bytes, (unsigned long)length);
-  jpeg_save_markers(&c, JPEG_APP0 + 1, 0xffff);
-  int ok = jpeg_read_header(&c, TRUE) == JPEG_HEADER_OK && c.data_precision == 8;
-  int exif_blocks = 0;
-  out->orientation = 1;
-  for (jpeg_saved_marker_ptr m = c.marker_list; ok && m; m = m->next) {
-    if (m->data_length < 6 || memcmp(m->data, "Exif\0\0", 6) != 0) continue;
-    exif_blocks++;
-    out->orientation = exif_orientation(m->data, m->data_length);
-  }
-  out->width = c.image_width;
-  out->height = c.image_height;
-  jpeg_destroy_decompress(&c);
-  return ok && exif_blocks <= 1 && out->orientation >= 1 && out->orientation <= 8;
-}
-
-static void png_decline(png_structp png, png_const_charp message) {
-  (void)message;
-  png_longjmp(png, 1);
-}
-
-static int png_header(const uint8_t *bytes, size_t length, image_header_t *out) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_decline);
-  png_infop info = png ? png_create_info_struct(png) : NULL;
-  if (!info || setjmp(png_jmpbuf(png))) {
-    png_destroy_read_struct(&png, info ? &info : NULL, NULL);
-    return 0;
-  }
-  png_source_t src = {bytes, length, 0};
-  png_set_read_fn(png, &src, png_read_memory);
-  png_read_info(png, info);
-  int ok = 1;
-#ifdef PNG_INFO_eXIf
-  ok = png_get_valid(png, info, PNG_INFO_eXIf) == 0;
-#endif
-  out->width = png_get_image_width(png, info);
-  out->height = png_get_image_height(png, info);
-  out->orientation = 1;
-  png_destroy_read_struct(&png, &info, NULL);
-  return ok;
-}
-
-int read_header(const uint8_t *bytes, size_t length, image_header_t *out) {
-  static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (length > 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff) {
-    return jpeg_header(bytes, length, out);
-  }
-  if (length > 8 && memcmp(bytes, png_signature, 8) == 0) return png_header(bytes, length, out);
-  return 0;
 }
 
 int decode_rgb(const uint8_t *bytes, size_t length, size_t max_pixels, rgb_alloc_t alloc,

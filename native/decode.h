@@ -19,18 +19,4 @@ typedef uint8_t *(*rgb_alloc_t)(void *ctx, size_t width, size_t height);
 int decode_rgb(const uint8_t *bytes, size_t length, size_t max_pixels, rgb_alloc_t alloc,
                void *ctx);
 
-typedef struct {
-  uint32_t width, height;
-  /* EXIF orientation, 1 to 8 (1 when the photo has none). */
-  int orientation;
-} image_header_t;
-
-/*
- * The size and orientation of a JPEG or PNG from its header, as sharp's
- * metadata() reports them: 1 when read, 0 to leave the photo to sharp (other
- * formats, any decoder warning or error, an orientation that is not 1 to 8,
- * more than one EXIF block, a PNG eXIf chunk). Decodes no pixels.
- */
-int read_header(const uint8_t *bytes, size_t length, image_header_t *out);
-
 #endif

@@ -6,7 +6,6 @@ import {
 } from './errors/image.errors';
 import type { UprightSize } from '../inference/inference.types';
 import { findTruncation } from './image-structure';
-import { nativeKernels } from '../inference/pipeline/native-kernels';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
@@ -50,38 +49,19 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
     );
   }
   const name = format.toUpperCase();
-  const { width, height, upright } = readHeader(bytes) ?? (await sharpHeader(bytes, name));
-  if (!width || !height) throw new InvalidImageError(`The ${name} image has no dimensions.`);
-  checkSize(width, height, limits);
-  const truncation = findTruncation(format, bytes);
-  if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
-  return { format, width, height, upright };
-}
-
-type Header = Pick<ProbedImage, 'width' | 'height' | 'upright'>;
-
-/**
- * A plain JPEG's or PNG's header, read by the addon on this thread in
- * microseconds; undefined for anything it leaves to sharp (native/decode.h),
- * whose metadata() takes about a millisecond through libuv's pool.
- */
-function readHeader(bytes: Uint8Array): Header | undefined {
-  const header = nativeKernels()?.readHeader?.(bytes);
-  if (!header) return undefined;
-  const { width, height, orientation } = header;
-  // EXIF orientations 5-8 turn the photo a quarter.
-  const upright = orientation >= 5 ? { width: height, height: width } : { width, height };
-  return { width, height, upright };
-}
-
-async function sharpHeader(bytes: Uint8Array, name: string): Promise<Header> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
     throw new InvalidImageError(`The ${name} image could not be read: ${(error as Error).message}`);
   }
-  return { width: meta.width, height: meta.pageHeight ?? meta.height, upright: meta.autoOrient };
+  const width = meta.width;
+  const height = meta.pageHeight ?? meta.height;
+  if (!width || !height) throw new InvalidImageError(`The ${name} image has no dimensions.`);
+  checkSize(width, height, limits);
+  const truncation = findTruncation(format, bytes);
+  if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
+  return { format, width, height, upright: meta.autoOrient };
 }
 
 function checkSize(width: number, height: number, limits: ProbeLimits): void {

@@ -62,18 +62,6 @@ export interface NativeKernels {
    * was built without libjpeg and libpng.
    */
   decodeRgb?(bytes: Uint8Array, maxPixels: number): DecodedRgb | undefined;
-  /**
-   * A JPEG's or PNG's size and EXIF orientation (1–8) from its header, as
-   * sharp's metadata() reads them, or undefined to leave the file to sharp
-   * (native/decode.h). Absent where the decoder is.
-   */
-  readHeader?(bytes: Uint8Array): ImageHeader | undefined;
-}
-
-export interface ImageHeader {
-  width: number;
-  height: number;
-  orientation: number;
 }
 
 export interface DecodedRgb {
