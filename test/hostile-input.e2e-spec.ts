@@ -117,6 +117,17 @@ const CORPUS: Case[] = [
     expected: refused(400, 'invalid_image', /JPEG image could not be read/),
   },
   {
+    name: 'JPEG header stuffed with 100,000 empty APP1 segments',
+    bytes: async () => {
+      const whole = await noiseJpeg();
+      const segment = Buffer.from([0xff, 0xe1, 0x00, 0x04, 0x00, 0x00]);
+      const stuffing = Buffer.concat(Array.from({ length: 100_000 }, () => segment));
+      return Buffer.concat([whole.subarray(0, 2), stuffing, whole.subarray(2)]);
+    },
+    filename: 'stuffed.jpg',
+    expected: refused(400, 'invalid_image', /more than 1024 marker segments/),
+  },
+  {
     name: 'PNG bomb declaring 30000x30000',
     bytes: () => pngDeclaring(30_000, 30_000),
     filename: 'bomb.png',

@@ -5,6 +5,7 @@ import {
   UnsupportedImageError,
 } from './errors/image.errors';
 import { probeImage, sniffFormat } from './image-probe';
+import { MAX_JPEG_HEADER_SEGMENTS } from './image-structure';
 
 describe('image probe', () => {
   const limits = { maxInputPixels: 1e6, maxSide: 12_000 };
@@ -100,5 +101,32 @@ describe('image probe', () => {
     const jpeg = await make('jpeg');
     const trailer = Buffer.concat([jpeg, Buffer.from('trailing vendor data')]);
     await expect(probeImage(trailer, limits)).resolves.toMatchObject({ format: 'jpeg' });
+  });
+
+  describe('a JPEG header stuffed with empty APP1 segments (slow for libjpeg to save)', () => {
+    const withApp1Segments = async (count: number) => {
+      const jpeg = await make('jpeg');
+      const segment = Buffer.from([0xff, 0xe1, 0x00, 0x04, 0x00, 0x00]);
+      const stuffing = Buffer.concat(Array.from({ length: count }, () => segment));
+      return Buffer.concat([jpeg.subarray(0, 2), stuffing, jpeg.subarray(2)]);
+    };
+
+    it('accepts hundreds of segments, as large ICC profiles and extended XMP need', async () => {
+      // The encoder's own segments (tables, frame, scan) stay well under 24.
+      const bytes = await withApp1Segments(MAX_JPEG_HEADER_SEGMENTS - 24);
+      await expect(probeImage(bytes, limits)).resolves.toMatchObject({ format: 'jpeg', width: 10 });
+    });
+
+    it.each([MAX_JPEG_HEADER_SEGMENTS + 1, 100_000])(
+      'refuses %i of them as invalid before any decoder reads the header',
+      async (count) => {
+        const bytes = await withApp1Segments(count);
+        await expect(probeImage(bytes, limits)).rejects.toThrow(
+          new InvalidImageError(
+            `The JPEG image is refused: it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments before its image data.`,
+          ),
+        );
+      },
+    );
   });
 });

@@ -5,7 +5,7 @@ import {
   UnsupportedImageError,
 } from './errors/image.errors';
 import type { UprightSize } from '../inference/inference.types';
-import { findTruncation } from './image-structure';
+import { findHeaderAbuse, findTruncation } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
@@ -38,7 +38,8 @@ export function sniffFormat(bytes: Uint8Array): AcceptedFormat | undefined {
 /**
  * Cheap admission checks before a job is queued: the format from the bytes,
  * the header's dimensions against the side and pixel limits (a tiny file can
- * declare a huge image), then whether the file is complete. No pixels are decoded.
+ * declare a huge image), then whether the file is complete. No pixels are decoded,
+ * and a header built to make decoders slow is refused before one reads it.
  */
 export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promise<ProbedImage> {
   if (bytes.length === 0) throw new InvalidImageError('The uploaded file is empty.');
@@ -49,6 +50,8 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
     );
   }
   const name = format.toUpperCase();
+  const abuse = findHeaderAbuse(format, bytes);
+  if (abuse) throw new InvalidImageError(`The ${name} image is refused: ${abuse}.`);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();

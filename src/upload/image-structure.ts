@@ -1,6 +1,25 @@
 import type { AcceptedFormat } from './image-probe';
 
 /**
+ * Real JPEG headers hold a few dozen segments; even a 255-chunk ICC profile
+ * plus extended XMP stays far under this. libjpeg keeps saved APP markers in a
+ * list it walks to the end for each new one, so a header of tens of thousands
+ * of tiny APP1 segments costs seconds of decoder time (30,000 took 2 s, 180 kB).
+ */
+export const MAX_JPEG_HEADER_SEGMENTS = 1024;
+
+/**
+ * Checked before any decoder reads the header: returns why the header is
+ * unreasonable to hand to a decoder, or undefined.
+ */
+export function findHeaderAbuse(format: AcceptedFormat, bytes: Uint8Array): string | undefined {
+  if (format !== 'jpeg') return undefined;
+  return walkJpegHeader(asBuffer(bytes)).end === 'crowded'
+    ? `it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments before its image data`
+    : undefined;
+}
+
+/**
  * Cheap structural checks that catch a truncated upload before it is queued,
  * without decoding a pixel: a JPEG must reach an end-of-image marker after
  * its first scan, and a PNG must reach its IEND chunk (libwebp already refuses
@@ -9,7 +28,7 @@ import type { AcceptedFormat } from './image-probe';
  * Returns why the file is incomplete, or undefined when it looks whole.
  */
 export function findTruncation(format: AcceptedFormat, bytes: Uint8Array): string | undefined {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = asBuffer(bytes);
   switch (format) {
     case 'jpeg':
       return jpegTruncation(buffer);
@@ -23,25 +42,43 @@ export function findTruncation(format: AcceptedFormat, bytes: Uint8Array): strin
 
 const EOI = Buffer.from([0xff, 0xd9]);
 
-function jpegTruncation(b: Buffer): string | undefined {
-  // Walk the header's marker segments to the first start-of-scan. In the
-  // entropy-coded data after it every 0xFF is stuffed or a marker, so an
-  // FF D9 found there is the real end of image.
+type HeaderWalk = { end: 'scan'; at: number } | { end: 'damaged' | 'short' | 'crowded' };
+
+/** Walks the header's marker segments to the first start-of-scan. */
+function walkJpegHeader(b: Buffer): HeaderWalk {
   let i = 2;
+  let segments = 0;
   while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return 'the header is damaged';
+    if (b[i] !== 0xff) return { end: 'damaged' };
     const marker = b[i + 1];
     if (marker === 0xff) {
       i += 1; // fill byte
-    } else if (marker === 0xda) {
-      return b.indexOf(EOI, i + 2) === -1 ? 'it ends before its end-of-image marker' : undefined;
-    } else if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      i += 2; // markers without a length
-    } else {
-      i += 2 + b.readUInt16BE(i + 2);
+      continue;
     }
+    if (++segments > MAX_JPEG_HEADER_SEGMENTS) return { end: 'crowded' };
+    if (marker === 0xda) return { end: 'scan', at: i };
+    // Markers without a length, then segments with one.
+    i += marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8) ? 2 : 2 + b.readUInt16BE(i + 2);
   }
-  return 'it ends before its image data';
+  return { end: 'short' };
+}
+
+function jpegTruncation(b: Buffer): string | undefined {
+  const walk = walkJpegHeader(b);
+  switch (walk.end) {
+    case 'scan':
+      // In the entropy-coded data after the first start-of-scan every 0xFF is
+      // stuffed or a marker, so an FF D9 found there is the real end of image.
+      return b.indexOf(EOI, walk.at + 2) === -1
+        ? 'it ends before its end-of-image marker'
+        : undefined;
+    case 'damaged':
+      return 'the header is damaged';
+    case 'crowded':
+      return `it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments before its image data`;
+    case 'short':
+      return 'it ends before its image data';
+  }
 }
 
 function pngTruncation(b: Buffer): string | undefined {
@@ -54,4 +91,8 @@ function pngTruncation(b: Buffer): string | undefined {
     if (type === 'IEND') return undefined;
   }
   return 'it ends before its IEND chunk';
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
