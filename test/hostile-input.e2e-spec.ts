@@ -128,6 +128,17 @@ const CORPUS: Case[] = [
     expected: refused(400, 'invalid_image', /more than 1024 marker segments/),
   },
   {
+    name: 'progressive JPEG with 300 extra scans',
+    bytes: async () => {
+      const whole = await texture(320, 240).jpeg({ progressive: true }).toBuffer();
+      const scan = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x01, 0x01, 0x00, 0x00]);
+      const scans = Buffer.concat(Array.from({ length: 300 }, () => scan));
+      return Buffer.concat([whole.subarray(0, -2), scans, whole.subarray(-2)]);
+    },
+    filename: 'scans.jpg',
+    expected: refused(400, 'invalid_image', /more than 100 scans/),
+  },
+  {
     name: 'PNG bomb declaring 30000x30000',
     bytes: () => pngDeclaring(30_000, 30_000),
     filename: 'bomb.png',

@@ -5,7 +5,7 @@ import {
   UnsupportedImageError,
 } from './errors/image.errors';
 import { probeImage, sniffFormat } from './image-probe';
-import { MAX_JPEG_HEADER_SEGMENTS } from './image-structure';
+import { MAX_JPEG_HEADER_SEGMENTS, MAX_JPEG_SCANS } from './image-structure';
 
 describe('image probe', () => {
   const limits = { maxInputPixels: 1e6, maxSide: 12_000 };
@@ -128,5 +128,43 @@ describe('image probe', () => {
         );
       },
     );
+  });
+
+  describe('a JPEG with many scans (each one a pass over the whole image)', () => {
+    // One-component scan headers with a byte of data each, before the end-of-image marker:
+    // enough structure for the count, which runs before any decoder.
+    const scan = Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x01, 0x01, 0x00, 0x00]);
+    const withScans = async (extra: number, progressive = true) => {
+      const jpeg = await sharp({
+        create: { width: 64, height: 48, channels: 3, background: '#246' },
+      })
+        .jpeg({ progressive })
+        .toBuffer();
+      const scans = Buffer.concat(Array.from({ length: extra }, () => scan));
+      return Buffer.concat([jpeg.subarray(0, -2), scans, jpeg.subarray(-2)]);
+    };
+
+    it('accepts a progressive JPEG (sharp writes 10 scans) with up to the limit', async () => {
+      const bytes = await withScans(MAX_JPEG_SCANS - 20);
+      await expect(probeImage(bytes, limits)).resolves.toMatchObject({ format: 'jpeg' });
+    });
+
+    it('refuses one with more scans before any decoder reads it', async () => {
+      const bytes = await withScans(MAX_JPEG_SCANS + 1, false);
+      await expect(probeImage(bytes, limits)).rejects.toThrow(
+        new InvalidImageError(
+          `The JPEG image is refused: it has more than ${MAX_JPEG_SCANS} scans.`,
+        ),
+      );
+    });
+
+    it('counts only real scans, not FF DA bytes inside a comment', async () => {
+      const jpeg = await make('jpeg');
+      const text = Buffer.alloc(2 * (MAX_JPEG_SCANS + 50), Buffer.from([0xff, 0xda]));
+      const comment = Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), text]);
+      comment.writeUInt16BE(text.length + 2, 2);
+      const bytes = Buffer.concat([jpeg.subarray(0, 2), comment, jpeg.subarray(2)]);
+      await expect(probeImage(bytes, limits)).resolves.toMatchObject({ format: 'jpeg' });
+    });
   });
 });

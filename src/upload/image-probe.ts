@@ -5,7 +5,7 @@ import {
   UnsupportedImageError,
 } from './errors/image.errors';
 import type { UprightSize } from '../inference/inference.types';
-import { findHeaderAbuse, findTruncation } from './image-structure';
+import { findDecoderBomb, findTruncation } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
@@ -50,8 +50,8 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
     );
   }
   const name = format.toUpperCase();
-  const abuse = findHeaderAbuse(format, bytes);
-  if (abuse) throw new InvalidImageError(`The ${name} image is refused: ${abuse}.`);
+  const bomb = findDecoderBomb(format, bytes);
+  if (bomb) throw new InvalidImageError(`The ${name} image is refused: ${bomb}.`);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();

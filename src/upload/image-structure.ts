@@ -1,4 +1,5 @@
 import type { AcceptedFormat } from './image-probe';
+import { exceedsScans, walkHeader } from './jpeg-markers';
 
 /**
  * Real JPEG headers hold a few dozen segments; even a 255-chunk ICC profile
@@ -7,16 +8,26 @@ import type { AcceptedFormat } from './image-probe';
  * of tiny APP1 segments costs seconds of decoder time (30,000 took 2 s, 180 kB).
  */
 export const MAX_JPEG_HEADER_SEGMENTS = 1024;
+const CROWDED = `it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments before its image data`;
 
 /**
- * Checked before any decoder reads the header: returns why the header is
- * unreasonable to hand to a decoder, or undefined.
+ * Encoders write up to a dozen or so progressive scans; libjpeg-turbo's own
+ * fuzzers stop at 500. Each scan passes over the whole image, so a crafted
+ * file of a few hundred single-coefficient scans over 48 MP took the decoder
+ * 4.2 s for 458 kB, where a baseline JPEG of that size decodes in a fraction.
  */
-export function findHeaderAbuse(format: AcceptedFormat, bytes: Uint8Array): string | undefined {
+export const MAX_JPEG_SCANS = 100;
+
+/**
+ * Checked before any decoder reads the file: returns why it is built to make
+ * decoders slow, or undefined.
+ */
+export function findDecoderBomb(format: AcceptedFormat, bytes: Uint8Array): string | undefined {
   if (format !== 'jpeg') return undefined;
-  return walkJpegHeader(asBuffer(bytes)).end === 'crowded'
-    ? `it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments before its image data`
-    : undefined;
+  const b = asBuffer(bytes);
+  if (walkHeader(b, MAX_JPEG_HEADER_SEGMENTS).end === 'crowded') return CROWDED;
+  if (exceedsScans(b, MAX_JPEG_SCANS)) return `it has more than ${MAX_JPEG_SCANS} scans`;
+  return undefined;
 }
 
 /**
@@ -42,29 +53,8 @@ export function findTruncation(format: AcceptedFormat, bytes: Uint8Array): strin
 
 const EOI = Buffer.from([0xff, 0xd9]);
 
-type HeaderWalk = { end: 'scan'; at: number } | { end: 'damaged' | 'short' | 'crowded' };
-
-/** Walks the header's marker segments to the first start-of-scan. */
-function walkJpegHeader(b: Buffer): HeaderWalk {
-  let i = 2;
-  let segments = 0;
-  while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return { end: 'damaged' };
-    const marker = b[i + 1];
-    if (marker === 0xff) {
-      i += 1; // fill byte
-      continue;
-    }
-    if (++segments > MAX_JPEG_HEADER_SEGMENTS) return { end: 'crowded' };
-    if (marker === 0xda) return { end: 'scan', at: i };
-    // Markers without a length, then segments with one.
-    i += marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8) ? 2 : 2 + b.readUInt16BE(i + 2);
-  }
-  return { end: 'short' };
-}
-
 function jpegTruncation(b: Buffer): string | undefined {
-  const walk = walkJpegHeader(b);
+  const walk = walkHeader(b, MAX_JPEG_HEADER_SEGMENTS);
   switch (walk.end) {
     case 'scan':
       // In the entropy-coded data after the first start-of-scan every 0xFF is
@@ -75,7 +65,7 @@ function jpegTruncation(b: Buffer): string | undefined {
     case 'damaged':
       return 'the header is damaged';
     case 'crowded':
-      return `it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments before its image data`;
+      return CROWDED;
     case 'short':
       return 'it ends before its image data';
   }
