@@ -12,6 +12,8 @@ import {
   pdf,
   pngDeclaring,
   texture,
+  withPngChunks,
+  zTxtInflatingTo,
 } from './helpers/corpus';
 import { photo, ROOT } from './helpers/paths';
 import { startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
@@ -137,6 +139,17 @@ const CORPUS: Case[] = [
     },
     filename: 'scans.jpg',
     expected: refused(400, 'invalid_image', /more than 100 scans/),
+  },
+  {
+    name: 'PNG with 50 zTXt chunks of 8 kB, each inflating to 8 MB',
+    bytes: async () =>
+      withPngChunks(await png(texture(200, 150)), Array<Buffer>(50).fill(zTxtInflatingTo(8 << 20))),
+    filename: 'text-bomb.png',
+    expected: refused(
+      400,
+      'invalid_image',
+      /compressed text and profile chunks inflate past 4 MiB/,
+    ),
   },
   {
     name: 'PNG bomb declaring 30000x30000',

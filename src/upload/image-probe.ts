@@ -50,7 +50,7 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
     );
   }
   const name = format.toUpperCase();
-  const bomb = findDecoderBomb(format, bytes);
+  const bomb = await findDecoderBomb(format, bytes);
   if (bomb) throw new InvalidImageError(`The ${name} image is refused: ${bomb}.`);
   let meta: Metadata;
   try {

@@ -1,5 +1,6 @@
 import type { AcceptedFormat } from './image-probe';
 import { exceedsScans, walkHeader } from './jpeg-markers';
+import { findInflationBomb } from './png-chunks';
 
 /**
  * Real JPEG headers hold a few dozen segments; even a 255-chunk ICC profile
@@ -22,9 +23,13 @@ export const MAX_JPEG_SCANS = 100;
  * Checked before any decoder reads the file: returns why it is built to make
  * decoders slow, or undefined.
  */
-export function findDecoderBomb(format: AcceptedFormat, bytes: Uint8Array): string | undefined {
-  if (format !== 'jpeg') return undefined;
+export async function findDecoderBomb(
+  format: AcceptedFormat,
+  bytes: Uint8Array,
+): Promise<string | undefined> {
   const b = asBuffer(bytes);
+  if (format === 'png') return findInflationBomb(b);
+  if (format !== 'jpeg') return undefined;
   if (walkHeader(b, MAX_JPEG_HEADER_SEGMENTS).end === 'crowded') return CROWDED;
   if (exceedsScans(b, MAX_JPEG_SCANS)) return `it has more than ${MAX_JPEG_SCANS} scans`;
   return undefined;

@@ -15,6 +15,17 @@ export function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
+/** The PNG with the chunks inserted after its IHDR (which always ends at byte 33). */
+export function withPngChunks(png: Buffer, chunks: Buffer[]): Buffer {
+  return Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
+}
+
+/** A zTXt chunk whose text is `inflated` bytes of one letter: deflate packs it about 1000:1. */
+export function zTxtInflatingTo(inflated: number, keyword = 'Comment'): Buffer {
+  const text = deflateSync(Buffer.alloc(inflated, 0x41), { level: 9 });
+  return pngChunk('zTXt', Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), text]));
+}
+
 /**
  * A decompression bomb's header: a valid PNG declaring width x height (8-bit
  * RGB) whose only IDAT is a few compressed bytes, so the file is tiny and
