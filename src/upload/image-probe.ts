@@ -39,7 +39,7 @@ export function sniffFormat(bytes: Uint8Array): AcceptedFormat | undefined {
  * Cheap admission checks before a job is queued: the format from the bytes,
  * the header's dimensions against the side and pixel limits (a tiny file can
  * declare a huge image), then whether the file is complete. No pixels are decoded,
- * and a header built to make decoders slow is refused before one reads it.
+ * and a file built to make decoders slow is refused before any decoder reads it.
  */
 export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promise<ProbedImage> {
   if (bytes.length === 0) throw new InvalidImageError('The uploaded file is empty.');
