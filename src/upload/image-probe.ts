@@ -5,7 +5,7 @@ import {
   UnsupportedImageError,
 } from './errors/image.errors';
 import type { UprightSize } from '../inference/inference.types';
-import { findDecoderBomb, findTruncation } from './image-structure';
+import { inspectStructure } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
@@ -50,7 +50,7 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
     );
   }
   const name = format.toUpperCase();
-  const bomb = await findDecoderBomb(format, bytes);
+  const { bomb, truncation } = await inspectStructure(format, bytes);
   if (bomb) throw new InvalidImageError(`The ${name} image is refused: ${bomb}.`);
   let meta: Metadata;
   try {
@@ -62,7 +62,6 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   const height = meta.pageHeight ?? meta.height;
   if (!width || !height) throw new InvalidImageError(`The ${name} image has no dimensions.`);
   checkSize(width, height, limits);
-  const truncation = findTruncation(format, bytes);
   if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
   return { format, width, height, upright: meta.autoOrient };
 }

@@ -1,6 +1,6 @@
 import type { AcceptedFormat } from './image-probe';
 import { exceedsScans, walkHeader } from './jpeg-markers';
-import { findInflationBomb } from './png-chunks';
+import { findInflationBomb, readChunks } from './png-chunks';
 
 /**
  * Real JPEG headers hold a few dozen segments; even a 255-chunk ICC profile
@@ -19,75 +19,55 @@ const CROWDED = `it has more than ${MAX_JPEG_HEADER_SEGMENTS} marker segments be
  */
 export const MAX_JPEG_SCANS = 100;
 
-/**
- * Checked before any decoder reads the file: returns why it is built to make
- * decoders slow, or undefined.
- */
-export async function findDecoderBomb(
-  format: AcceptedFormat,
-  bytes: Uint8Array,
-): Promise<string | undefined> {
-  const b = asBuffer(bytes);
-  if (format === 'png') return findInflationBomb(b);
-  if (format !== 'jpeg') return undefined;
-  if (walkHeader(b, MAX_JPEG_HEADER_SEGMENTS).end === 'crowded') return CROWDED;
-  if (exceedsScans(b, MAX_JPEG_SCANS)) return `it has more than ${MAX_JPEG_SCANS} scans`;
-  return undefined;
+/** What one walk over the file's structure found; no pixel is decoded. */
+export interface Structure {
+  /** Why the file is built to make decoders slow: refused before any decoder reads it. */
+  bomb?: string;
+  /**
+   * Why the file is incomplete: a JPEG must reach an end-of-image marker after
+   * its first scan, and a PNG its IEND chunk (libwebp already refuses a cut
+   * WebP header). Refused after the size checks, so an oversized file says so
+   * first. Damage inside the compressed data cannot be seen this way; the
+   * worker's strict decode is the backstop for that.
+   */
+  truncation?: string;
 }
 
-/**
- * Cheap structural checks that catch a truncated upload before it is queued,
- * without decoding a pixel: a JPEG must reach an end-of-image marker after
- * its first scan, and a PNG must reach its IEND chunk (libwebp already refuses
- * a cut WebP header). Corruption inside the compressed data cannot be
- * seen this way; the worker's strict decode is the backstop for that.
- * Returns why the file is incomplete, or undefined when it looks whole.
- */
-export function findTruncation(format: AcceptedFormat, bytes: Uint8Array): string | undefined {
-  const buffer = asBuffer(bytes);
+/** One walk per upload over the markers or chunks, for both verdicts. */
+export async function inspectStructure(
+  format: AcceptedFormat,
+  bytes: Uint8Array,
+): Promise<Structure> {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (format) {
     case 'jpeg':
-      return jpegTruncation(buffer);
-    case 'png':
-      return pngTruncation(buffer);
+      return inspectJpeg(b);
+    case 'png': {
+      const { compressed, truncation } = readChunks(b);
+      return { bomb: await findInflationBomb(compressed), truncation };
+    }
     default:
       // GIF is read to its first frame and TIFF is offset-based: both are left to the decoder.
-      return undefined;
+      return {};
   }
 }
 
 const EOI = Buffer.from([0xff, 0xd9]);
 
-function jpegTruncation(b: Buffer): string | undefined {
+function inspectJpeg(b: Buffer): Structure {
   const walk = walkHeader(b, MAX_JPEG_HEADER_SEGMENTS);
+  if (walk.end === 'crowded') return { bomb: CROWDED };
+  if (exceedsScans(b, MAX_JPEG_SCANS)) return { bomb: `it has more than ${MAX_JPEG_SCANS} scans` };
   switch (walk.end) {
     case 'scan':
       // In the entropy-coded data after the first start-of-scan every 0xFF is
       // stuffed or a marker, so an FF D9 found there is the real end of image.
       return b.indexOf(EOI, walk.at + 2) === -1
-        ? 'it ends before its end-of-image marker'
-        : undefined;
+        ? { truncation: 'it ends before its end-of-image marker' }
+        : {};
     case 'damaged':
-      return 'the header is damaged';
-    case 'crowded':
-      return CROWDED;
+      return { truncation: 'the header is damaged' };
     case 'short':
-      return 'it ends before its image data';
+      return { truncation: 'it ends before its image data' };
   }
-}
-
-function pngTruncation(b: Buffer): string | undefined {
-  let i = 8;
-  while (i + 8 <= b.length) {
-    const length = b.readUInt32BE(i);
-    const type = b.toString('latin1', i + 4, i + 8);
-    i += 12 + length;
-    if (i > b.length) return `it ends inside its ${type} chunk`;
-    if (type === 'IEND') return undefined;
-  }
-  return 'it ends before its IEND chunk';
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

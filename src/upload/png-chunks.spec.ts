@@ -1,7 +1,13 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { pngChunk, withPngChunks, zTxtInflatingTo } from '../../test/helpers/corpus';
-import { findInflationBomb, PNG_COMPRESSED_CHUNK_LIMITS } from './png-chunks';
+import {
+  findInflationBomb as inflationBombIn,
+  PNG_COMPRESSED_CHUNK_LIMITS,
+  readChunks,
+} from './png-chunks';
+
+const findInflationBomb = (png: Buffer) => inflationBombIn(readChunks(png).compressed);
 
 const MiB = 1024 * 1024;
 

@@ -12,17 +12,22 @@ const inflateAsync = promisify(inflate);
  */
 export const PNG_COMPRESSED_CHUNK_LIMITS = { count: 64, inflatedBytes: 4 * 1024 * 1024 };
 
-interface CompressedChunk {
+export interface CompressedChunk {
   type: string;
   data: Buffer;
+}
+
+/** One walk over the chunks: the compressed ones, and why the file is incomplete if it is. */
+export interface Chunks {
+  compressed: CompressedChunk[];
+  truncation?: string;
 }
 
 /**
  * Why the PNG's compressed chunks are unreasonable to hand to a decoder, or
  * undefined. They are inflated here, on libuv's pool, never past the budget.
  */
-export async function findInflationBomb(b: Buffer): Promise<string | undefined> {
-  const chunks = compressedChunks(b);
+export async function findInflationBomb(chunks: CompressedChunk[]): Promise<string | undefined> {
   const { count, inflatedBytes } = PNG_COMPRESSED_CHUNK_LIMITS;
   if (chunks.length > count) return `it has more than ${count} compressed text or profile chunks`;
   let budget = inflatedBytes;
@@ -42,19 +47,22 @@ export async function findInflationBomb(b: Buffer): Promise<string | undefined> 
   return undefined;
 }
 
-/** The zlib streams of the chunks a decoder would inflate, in file order. */
-function compressedChunks(b: Buffer): CompressedChunk[] {
-  const found: CompressedChunk[] = [];
+/**
+ * The zlib streams of the chunks a decoder would inflate, in file order (a
+ * chunk cut short by the file's end included), and whether the chunks reach IEND.
+ */
+export function readChunks(b: Buffer): Chunks {
+  const compressed: CompressedChunk[] = [];
   for (let i = 8; i + 8 <= b.length;) {
     const length = b.readUInt32BE(i);
     const type = b.toString('latin1', i + 4, i + 8);
-    const body = b.subarray(i + 8, Math.min(b.length, i + 8 + length));
-    const data = compressedData(type, body);
-    if (data) found.push({ type, data });
-    if (type === 'IEND') break;
+    const data = compressedData(type, b.subarray(i + 8, Math.min(b.length, i + 8 + length)));
+    if (data) compressed.push({ type, data });
     i += 12 + length;
+    if (i > b.length) return { compressed, truncation: `it ends inside its ${type} chunk` };
+    if (type === 'IEND') return { compressed };
   }
-  return found;
+  return { compressed, truncation: 'it ends before its IEND chunk' };
 }
 
 /** zTXt and iCCP: keyword, NUL, method byte, stream. iTXt: keyword, NUL, flag, method, two strings. */
