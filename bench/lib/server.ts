@@ -47,6 +47,9 @@ export class BenchServer {
         UPLOAD_RATE_LIMIT: 'off',
         READ_RATE_LIMIT: 'off',
         ...env,
+        // The bench reads the listening address and each session load from the log, and
+        // measures the default level's logging; a caller's LOG_LEVEL=warn would hide both.
+        LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
