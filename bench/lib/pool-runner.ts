@@ -18,6 +18,8 @@ export interface PoolSetup {
 export interface PoolOutcome {
   imagesPerSecond: number;
   latency: LatencySummary;
+  /** CPU of the whole bench process (its main thread and the pool's threads) per image. */
+  cpuMsPerImage: number;
 }
 
 /** The service's own worker pool (the compiled worker in dist/), without HTTP or the job queue. */
@@ -56,6 +58,7 @@ export async function closedLoop(
 ): Promise<PoolOutcome> {
   const latencies: number[] = [];
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   let next = 0;
   const lane = async () => {
     while (performance.now() - started < opts.durationMs) {
@@ -73,5 +76,10 @@ export async function closedLoop(
   };
   await Promise.all(Array.from({ length: opts.inFlight }, lane));
   const elapsed = performance.now() - started;
-  return { imagesPerSecond: (latencies.length * 1000) / elapsed, latency: summarize(latencies) };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    imagesPerSecond: (latencies.length * 1000) / elapsed,
+    latency: summarize(latencies),
+    cpuMsPerImage: (cpu.user + cpu.system) / 1000 / latencies.length,
+  };
 }
