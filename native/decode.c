@@ -34,13 +34,18 @@ static int exif_orientation(const uint8_t *data, size_t n) {
   size_t size = n - 6;
   int little = tiff[0] == 'I' && tiff[1] == 'I';
   if (!little && !(tiff[0] == 'M' && tiff[1] == 'M')) return 0;
+  if (read_u(tiff + 2, 2, little) != 42) return 0;
   uint32_t ifd = read_u(tiff + 4, 4, little);
   if ((size_t)ifd + 2 > size) return 0;
   uint32_t count = read_u(tiff + ifd, 2, little);
   for (uint32_t i = 0; i < count; i++) {
     size_t at = ifd + 2 + (size_t)i * 12;
     if (at + 12 > size) return 0;
-    if (read_u(tiff + at, 2, little) == 0x0112) return (int)read_u(tiff + at + 8, 2, little);
+    if (read_u(tiff + at, 2, little) != 0x0112) continue;
+    /* One SHORT, as the standard has it. sharp reads other layouts its own way (a LONG
+       0x00010003 as a half turn), so anything else is declined and left to it. */
+    if (read_u(tiff + at + 2, 2, little) != 3 || read_u(tiff + at + 4, 4, little) != 1) return 0;
+    return (int)read_u(tiff + at + 8, 2, little);
   }
   return 1;
 }

@@ -49,13 +49,17 @@ export async function oriented(image: Sharp, orientation: number): Promise<Buffe
 
 /** A JPEG with a big-endian ("MM") EXIF block holding only the orientation, right after SOI. */
 export async function orientedBigEndian(orientation: number): Promise<Buffer> {
+  const bytes = await withBigEndianExif(`0112 0003 00000001 000${orientation}0000`);
+  expect((await sharp(bytes).metadata()).orientation).toBe(orientation);
+  return bytes;
+}
+
+/** A JPEG with a big-endian EXIF block whose IFD0 holds one 12-byte entry, given in hex. */
+export async function withBigEndianExif(entry: string): Promise<Buffer> {
   const jpeg = await noise().jpeg().toBuffer();
-  const ifd = `0001 0112 0003 00000001 000${orientation}0000 00000000`;
-  const tiff = Buffer.from(`4d4d002a00000008${ifd}`.replaceAll(' ', ''), 'hex');
+  const tiff = Buffer.from(`4d4d002a00000008 0001 ${entry} 00000000`.replaceAll(' ', ''), 'hex');
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
   const header = Buffer.from([0xff, 0xe1, 0, 0]);
   header.writeUInt16BE(payload.length + 2, 2);
-  const bytes = Buffer.concat([jpeg.subarray(0, 2), header, payload, jpeg.subarray(2)]);
-  expect((await sharp(bytes).metadata()).orientation).toBe(orientation);
-  return bytes;
+  return Buffer.concat([jpeg.subarray(0, 2), header, payload, jpeg.subarray(2)]);
 }

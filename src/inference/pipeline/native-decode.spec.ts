@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { noise, oriented, orientedBigEndian, seeded } from '../../../test/helpers/generated-images';
+import {
+  noise,
+  oriented,
+  orientedBigEndian,
+  seeded,
+  withBigEndianExif,
+} from '../../../test/helpers/generated-images';
 import { photo, SHARED_IMAGES } from '../../../test/helpers/paths';
 import type { SizePolicy } from '../model/model-catalog';
 import { type DecodedRgb, nativeKernels, useNativeKernels } from './native-kernels';
@@ -94,6 +100,14 @@ describe('decodeRgb: declines what sharp would change or refuse', () => {
     ],
   ])('%s', async (_, make) => {
     expect(decodeRgb(await make())).toBeUndefined();
+  });
+
+  it('a JPEG whose Orientation is not one SHORT, which sharp may still read as a turn', async () => {
+    // A LONG holding 0x00010003: its first two bytes say 1, but sharp reads a half turn,
+    // which keeps the size, so only declining keeps the addon from decoding it unturned.
+    const bytes = await withBigEndianExif('0112 0004 00000001 00010003');
+    expect((await sharp(bytes).metadata()).orientation).toBe(3);
+    expect(decodeRgb(bytes)).toBeUndefined();
   });
 
   it('a truncated JPEG, which sharp refuses too', async () => {
