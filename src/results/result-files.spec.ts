@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultFiles } from './result-files';
+import { SEGMENT_NAME } from './result-segments';
 
 const ID = '0b6f6d3a-6a3e-4d7c-9b1e-2f4f5a6b7c8d';
 const HEATMAP = { format: 'png', colormap: 'inferno' } as const;
@@ -12,13 +13,19 @@ describe('ResultFiles', () => {
     dir = join(mkdtempSync(join(tmpdir(), 'result-files-spec-')), 'results');
   });
 
+  const made: ResultFiles[] = [];
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((files) => files.close()));
+  });
+
   async function prepared(limits = { cacheBytes: 1024, backlogBytes: 1024 }) {
     const files = new ResultFiles(dir, limits);
+    made.push(files);
     await files.prepare();
     return files;
   }
 
-  it('serves a saved file from memory at once, and has it on disk once written', async () => {
+  it('serves a saved job from memory at once, and has it in one owner-only segment once written', async () => {
     const files = await prepared();
     const { written } = await files.save(ID, [
       [HEATMAP, Buffer.from('png')],
@@ -26,16 +33,25 @@ describe('ResultFiles', () => {
     ]);
     expect((await files.read(ID, HEATMAP))?.toString()).toBe('png');
     await written;
-    expect(readdirSync(dir).sort()).toEqual([`${ID}.inferno.png`, `${ID}.original`]);
+    const [segment, ...others] = readdirSync(dir);
+    expect(others).toEqual([]);
+    expect(segment).toMatch(SEGMENT_NAME);
+    expect(statSync(join(dir, segment)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, segment)).size).toBe(6);
+    expect(existsSync(files.path(ID, 'original'))).toBe(false);
     expect((await files.read(ID, 'original'))?.toString()).toBe('jpg');
   });
 
-  it('reads a file evicted from memory back from disk, and answers undefined for none', async () => {
+  it('reads a job evicted from memory back from disk, and answers undefined for none', async () => {
     const files = await prepared({ cacheBytes: 0, backlogBytes: 1024 });
     await (
-      await files.save(ID, [['depth.f32', Buffer.from('depth')]])
+      await files.save(ID, [
+        ['depth.f32', Buffer.from('depth')],
+        [HEATMAP, Buffer.from('png')],
+      ])
     ).written;
     expect((await files.read(ID, 'depth.f32'))?.toString()).toBe('depth');
+    expect((await files.read(ID, HEATMAP))?.toString()).toBe('png');
     expect(await files.read(ID, 'original')).toBeUndefined();
   });
 

@@ -2,6 +2,7 @@ import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { setImmediate as afterThisTurn } from 'node:timers/promises';
 import { HeldFiles } from './held-files';
+import { ResultSegments, SEGMENT_NAME } from './result-segments';
 import {
   FIXED_KINDS,
   isJobId,
@@ -35,6 +36,8 @@ export interface Saved {
 export class ResultFiles {
   private readonly renders = new Map<string, Set<string>>();
   private readonly held: HeldFiles;
+  /** A job's own outputs; renderings made later keep a file each (see save). */
+  private readonly segments: ResultSegments;
   /** Each job's writes still in progress, so that removal waits for them. */
   private readonly writing = new Map<string, Promise<void>>();
 
@@ -43,6 +46,7 @@ export class ResultFiles {
     private readonly limits: MemoryLimits = DEFAULT_LIMITS,
   ) {
     this.held = new HeldFiles(limits.cacheBytes);
+    this.segments = new ResultSegments(dir);
   }
 
   path(id: string, kind: ResultFileKind): string {
@@ -57,24 +61,32 @@ export class ResultFiles {
   }
 
   /**
-   * A job's outputs, readable at once from memory while they are written.
+   * A job's outputs, readable at once from memory while they are appended to
+   * a shared segment in one write (their paths only name them there).
+   * Renderings made later are written to files of their own instead: one
+   * may show the photo, and must go with its job, not with a segment of
+   * jobs that finished later.
+   *
+   * Readable at once from memory while they are written.
    * Resolves before they are on disk unless the backlog of unwritten bytes
    * is over its limit (a slow or failing disk): then it waits for the writes
    * and fails with them, so memory stays bounded and a job whose files
    * cannot be written is failed rather than done.
    */
   async save(id: string, outputs: [ResultFileKind, Uint8Array][]): Promise<Saved> {
-    const writes = outputs.map(async ([kind, bytes]) => {
+    const blobs = outputs.map(([kind, bytes]): [string, Uint8Array] => {
       const path = this.path(id, kind);
       this.held.pin(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       if (typeof kind !== 'string') this.touch(id, kind);
-      // Readable from memory already; opening three files costs the event loop about
-      // 1 ms, which would otherwise come before the job's final event is pushed.
-      await afterThisTurn();
-      await writeFile(path, bytes, { mode: 0o600 });
-      this.held.unpin(path);
+      return [path, bytes];
     });
-    const written = Promise.all(writes).then(() => undefined);
+    const written = (async () => {
+      // Readable from memory already; the write's dispatch can wait until the job's
+      // final event is pushed.
+      await afterThisTurn();
+      await this.segments.append(blobs);
+      for (const [path] of blobs) this.held.unpin(path);
+    })();
     const tracked = written
       .catch(() => undefined)
       .finally(() => {
@@ -90,6 +102,7 @@ export class ResultFiles {
     const path = this.path(id, kind);
     const held = this.held.get(path);
     if (held) return held;
+    if (this.segments.has(path)) return this.segments.read(path);
     try {
       return await readFile(path);
     } catch (error) {
@@ -101,6 +114,18 @@ export class ResultFiles {
   /** Every background write so far has finished (or failed). */
   async flushed(): Promise<void> {
     while (this.writing.size > 0) await Promise.all(this.writing.values());
+    await this.segments.settled();
+  }
+
+  /** Moves the outputs of jobs that outlived their segment (see ResultSegments.rehome). */
+  rehome(ttlMs: number): Promise<number> {
+    return this.segments.rehome(ttlMs);
+  }
+
+  /** Waits for the writes under way, then closes the segment files. */
+  async close(): Promise<void> {
+    await this.flushed();
+    await this.segments.close();
   }
 
   /** Marks a rendering as just used. */
@@ -121,7 +146,7 @@ export class ResultFiles {
       this.held.drop(path);
     }
     await this.writing.get(id);
-    await Promise.all(gone.map((path) => rm(path, { force: true })));
+    await Promise.all(gone.map((path) => this.remove(path)));
     return gone.length;
   }
 
@@ -134,7 +159,12 @@ export class ResultFiles {
     for (const path of paths) this.held.drop(path);
     // A write still going would recreate its file after the rm.
     await this.writing.get(id);
-    await Promise.all(paths.map((path) => rm(path, { force: true })));
+    await Promise.all(paths.map((path) => this.remove(path)));
+  }
+
+  private async remove(path: string): Promise<void> {
+    if (this.segments.has(path)) await this.segments.drop(path);
+    else await rm(path, { force: true });
   }
 
   /** Creates the directory, owner-only, and drops results left by an earlier process. */
@@ -142,7 +172,9 @@ export class ResultFiles {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     // mkdir leaves an existing directory's mode alone; results are private either way.
     await chmod(this.dir, 0o700);
-    const stale = (await readdir(this.dir)).filter((name) => isJobId(name.split('.')[0]));
+    const stale = (await readdir(this.dir)).filter(
+      (name) => isJobId(name.split('.')[0]) || SEGMENT_NAME.test(name),
+    );
     await Promise.all(stale.map((name) => rm(join(this.dir, name), { force: true })));
     return stale.length;
   }

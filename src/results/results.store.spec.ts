@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import { defaultSpec } from '../inference/pipeline/render-spec';
 import { Job } from './job.entity';
 import { JobEvents } from './job-events';
 import { RENDERS_PER_JOB } from './result-renderer';
+import { SEGMENT_NAME } from './result-segments';
 import { ResultsStore } from './results.store';
 
 describe('ResultsStore', () => {
@@ -27,6 +28,7 @@ describe('ResultsStore', () => {
   });
 
   afterAll(() => inference.onApplicationShutdown());
+  afterEach(() => store.onApplicationShutdown());
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'results-spec-'));
@@ -60,7 +62,8 @@ describe('ResultsStore', () => {
     const job = await finishedJob(1_000_000);
     expect(await store.lookup(job.id, 1_000_000 + 59_999)).toEqual({ job });
     expect(await store.sweep(1_000_000 + 59_999)).toBe(0);
-    expect(readdirSync(dir)).toHaveLength(3);
+    // The heatmap, the raw depth and the photo, in one segment file.
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(SEGMENT_NAME)]);
 
     expect(await store.sweep(1_000_000 + 60_000)).toBe(1);
     expect(readdirSync(dir)).toEqual([]);
@@ -72,15 +75,18 @@ describe('ResultsStore', () => {
   it('expires on lookup too, so a stale result is never served between sweeps', async () => {
     const job = await finishedJob(Date.now() - 61_000);
     expect(await store.lookup(job.id)).toEqual({ expired: true });
-    expect(existsSync(join(dir, `${job.id}.inferno.png`))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('keeps results in an owner-only directory, in owner-only files', async () => {
     chmodSync(dir, 0o755);
     await store.onModuleInit();
     const job = await finishedJob(Date.now());
+    await store.render(job, defaultSpec('jpeg'));
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(statSync(join(dir, `${job.id}.inferno.png`)).mode & 0o777).toBe(0o600);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(2);
+    for (const file of files) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
   });
 
   it('serves a done job whose files could not be written, from memory, until it expires', async () => {
@@ -113,11 +119,10 @@ describe('ResultsStore', () => {
     const jpeg = await store.render(job, defaultSpec('jpeg'));
     expect(jpeg).toMatchObject({ cache: 'miss', mediaType: 'image/jpeg' });
     expect((await sharp(jpeg.bytes).metadata()).format).toBe('jpeg');
+    // A rendering made later has a file of its own beside the job's segment.
     expect(readdirSync(dir).sort()).toEqual([
-      `${job.id}.depth.f32`,
       `${job.id}.inferno.jpg`,
-      `${job.id}.inferno.png`,
-      `${job.id}.original`,
+      expect.stringMatching(SEGMENT_NAME),
     ]);
     expect((await store.render(job, defaultSpec('jpeg'))).cache).toBe('hit');
   });

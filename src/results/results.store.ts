@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { DepthResult } from '../inference/inference.types';
@@ -21,7 +21,7 @@ export type Lookup = { job: Job } | { expired: true } | undefined;
  * their expiry. Memory and disk are released together when a job expires.
  */
 @Injectable()
-export class ResultsStore implements OnModuleInit {
+export class ResultsStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ResultsStore.name);
   private readonly jobs = new Map<string, Job>();
   private readonly tombstones = new Map<string, number>();
@@ -42,6 +42,11 @@ export class ResultsStore implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const stale = await this.files.prepare();
     this.logger.log(`Results directory ${this.files.dir} is ready (${stale} stale files removed).`);
+  }
+
+  /** Runs after the jobs have drained (JobsService, before shutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.files.close();
   }
 
   add(job: Job): void {
@@ -100,6 +105,8 @@ export class ResultsStore implements OnModuleInit {
   async sweep(now = Date.now()): Promise<number> {
     const due = [...this.jobs.values()].filter((job) => job.isPastTtl(this.ttlMs, now));
     await Promise.all(due.map((job) => this.expire(job, now)));
+    const moved = await this.files.rehome(this.ttlMs);
+    if (moved > 0) this.logger.log(`Moved ${moved} result blobs that outlived their segment.`);
     for (const [id, expiredAt] of this.tombstones) {
       if (now - expiredAt < TOMBSTONE_MS && this.tombstones.size <= TOMBSTONE_CAP) break;
       this.tombstones.delete(id);
