@@ -1,5 +1,5 @@
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setImmediate as afterThisTurn } from 'node:timers/promises';
 import { HeldFiles } from './held-files';
 import { ResultSegments, SEGMENT_NAME } from './result-segments';
@@ -74,18 +74,21 @@ export class ResultFiles {
    * cannot be written is failed rather than done.
    */
   async save(id: string, outputs: [ResultFileKind, Uint8Array][]): Promise<Saved> {
-    const blobs = outputs.map(([kind, bytes]): [string, Uint8Array] => {
+    const paths = outputs.map(([kind, bytes]) => {
       const path = this.path(id, kind);
       this.held.pin(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       if (typeof kind !== 'string') this.touch(id, kind);
-      return [path, bytes];
+      return path;
     });
     const written = (async () => {
       // Readable from memory already; the write's dispatch can wait until the job's
       // final event is pushed.
       await afterThisTurn();
-      await this.segments.append(blobs);
-      for (const [path] of blobs) this.held.unpin(path);
+      await this.segments.append(
+        id,
+        outputs.map(([kind, bytes]) => [suffix(kind), bytes]),
+      );
+      for (const path of paths) this.held.unpin(path);
     })();
     const tracked = written
       .catch(() => undefined)
@@ -102,7 +105,7 @@ export class ResultFiles {
     const path = this.path(id, kind);
     const held = this.held.get(path);
     if (held) return held;
-    if (this.segments.has(path)) return this.segments.read(path);
+    if (this.segments.has(id, suffix(kind))) return this.segments.read(id, suffix(kind));
     try {
       return await readFile(path);
     } catch (error) {
@@ -146,7 +149,7 @@ export class ResultFiles {
       this.held.drop(path);
     }
     await this.writing.get(id);
-    await Promise.all(gone.map((path) => this.remove(path)));
+    await Promise.all(gone.map((path) => this.remove(id, path)));
     return gone.length;
   }
 
@@ -159,11 +162,13 @@ export class ResultFiles {
     for (const path of paths) this.held.drop(path);
     // A write still going would recreate its file after the rm.
     await this.writing.get(id);
-    await Promise.all(paths.map((path) => this.remove(path)));
+    await Promise.all(paths.map((path) => this.remove(id, path)));
   }
 
-  private async remove(path: string): Promise<void> {
-    if (this.segments.has(path)) await this.segments.drop(path);
+  private async remove(id: string, path: string): Promise<void> {
+    // Paths are `<dir>/<id>.<suffix>`; in a segment the suffix names the blob.
+    const name = basename(path).slice(id.length + 1);
+    if (this.segments.has(id, name)) await this.segments.drop(id, name);
     else await rm(path, { force: true });
   }
 

@@ -17,16 +17,23 @@ interface Segment {
   handle: Promise<FileHandle>;
   openedAt: number;
   size: number;
-  /** Extents in the index or being placed: the file goes once none are and no I/O runs. */
+  /** Blobs placed in it and not dropped: the file goes once none are and no I/O runs. */
   live: number;
   busy: number;
   removal?: Promise<void>;
 }
 
-interface Extent {
+/**
+ * One group's blobs, back to back in one segment. A single small record per
+ * group: the index holds one per job for the whole TTL (a record per blob,
+ * keyed by path, cost 1.4 kB per job, enough to show in the soak's RSS).
+ */
+interface Placement {
   segment: Segment;
-  offset: number;
-  length: number;
+  start: number;
+  /** Blob names in order; '' once dropped (its length still counts for the offsets after it). */
+  names: string[];
+  lengths: number[];
 }
 
 /**
@@ -38,10 +45,10 @@ interface Extent {
  * A segment is deleted as soon as its last blob is dropped, and takes appends
  * for a minute at most. Its blobs, written in that minute, expire within a
  * minute of each other, so a dropped blob's bytes outlive it by about that
- * long; `rehome` moves out the rare blob that lives on (see there).
+ * long; `rehome` moves out the rare group that lives on (see there).
  */
 export class ResultSegments {
-  private readonly index = new Map<string, Extent>();
+  private readonly index = new Map<string, Placement>();
   private readonly segments = new Set<Segment>();
   private readonly removals = new Set<Promise<void>>();
   private active?: Segment;
@@ -54,32 +61,39 @@ export class ResultSegments {
   ) {}
 
   /**
-   * Stores the blobs under their keys (replacing any already there) and
+   * Stores a group's named blobs (replacing the group if already there) and
    * resolves once they are on disk. If the write fails they are dropped.
    */
-  async append(blobs: [string, Uint8Array][]): Promise<void> {
-    const placed = this.place(blobs.map(([, bytes]) => bytes));
-    blobs.forEach(([key], i) => this.install(key, placed.extents[i]));
-    placed.segment.live -= blobs.length; // the index holds them now
+  async append(group: string, blobs: [string, Uint8Array][]): Promise<void> {
+    const placement = this.place(blobs);
+    this.install(group, placement);
     try {
-      await this.write(placed.segment, placed.start, blobs);
+      await this.write(placement, blobs);
     } catch (error) {
-      await Promise.all(blobs.map(([key], i) => this.dropExtent(key, placed.extents[i])));
+      if (this.index.get(group) === placement) this.index.delete(group);
+      await this.release(placement);
       throw error;
     }
   }
 
-  /** A blob's bytes, or undefined when none is stored under the key. */
-  async read(key: string): Promise<Buffer | undefined> {
-    const extent = this.index.get(key);
-    if (!extent) return undefined;
-    const { segment, offset, length } = extent;
+  has(group: string, name: string): boolean {
+    return this.index.get(group)?.names.includes(name) ?? false;
+  }
+
+  /** A blob's bytes, or undefined when none is stored under the name. */
+  async read(group: string, name: string): Promise<Buffer | undefined> {
+    const placement = this.index.get(group);
+    const i = placement?.names.indexOf(name) ?? -1;
+    if (!placement || i < 0) return undefined;
+    const { segment, lengths } = placement;
+    const offset = lengths.slice(0, i).reduce((sum, length) => sum + length, placement.start);
     segment.busy += 1;
     try {
-      const bytes = Buffer.allocUnsafe(length);
-      const { bytesRead } = await (await segment.handle).read(bytes, 0, length, offset);
-      if (bytesRead !== length)
-        throw new Error(`Read ${bytesRead} of ${length} bytes from ${segment.path}.`);
+      const bytes = Buffer.allocUnsafe(lengths[i]);
+      const { bytesRead } = await (await segment.handle).read(bytes, 0, lengths[i], offset);
+      if (bytesRead !== lengths[i]) {
+        throw new Error(`Read ${bytesRead} of ${lengths[i]} bytes from ${segment.path}.`);
+      }
       return bytes;
     } finally {
       segment.busy -= 1;
@@ -87,42 +101,53 @@ export class ResultSegments {
     }
   }
 
-  has(key: string): boolean {
-    return this.index.has(key);
-  }
-
   /** Forgets a blob; resolves once its segment is deleted, if this was its last. */
-  drop(key: string): Promise<void> {
-    const extent = this.index.get(key);
-    return extent ? this.dropExtent(key, extent) : Promise.resolve();
+  async drop(group: string, name: string): Promise<void> {
+    const placement = this.index.get(group);
+    const i = placement?.names.indexOf(name) ?? -1;
+    if (!placement || i < 0) return;
+    placement.names[i] = '';
+    placement.segment.live -= 1;
+    if (placement.names.every((n) => n === '')) this.index.delete(group);
+    await this.removeIfEmpty(placement.segment);
   }
 
   /**
-   * Copies blobs that outlived their segment's TTL to the active segment, so
+   * Copies groups that outlived their segment's TTL to the active segment, so
    * that the old file can go: a dedupe hit restarts a job's TTL, and that job
-   * must not keep its neighbours' expired bytes on disk. A segment's blobs are
+   * must not keep its neighbours' expired bytes on disk. A segment's groups are
    * due within its minute of appends of the TTL (two, to allow for the sweep's
-   * period). A blob is switched over only once its copy is written, and only
-   * if it was neither dropped nor replaced meanwhile. Returns how many moved.
+   * period). A group is switched over only once its copy is written, and keeps
+   * only the blobs not dropped meanwhile. Returns how many groups moved.
    */
   async rehome(ttlMs: number): Promise<number> {
     const before = this.now() - ttlMs - 2 * this.limits.ageMs;
-    const stale = [...this.index].filter(([, extent]) => extent.segment.openedAt < before);
+    const stale = [...this.index].filter(([, placement]) => placement.segment.openedAt < before);
     let moved = 0;
-    for (const [key, extent] of stale) {
-      const bytes = await this.read(key).catch(() => undefined);
-      if (!bytes || this.index.get(key) !== extent) continue;
-      const placed = this.place([bytes]);
-      const wrote = await this.write(placed.segment, placed.start, [[key, bytes]]).then(
+    for (const [group, old] of stale) {
+      const names = old.names.filter((name) => name !== '');
+      const bytes = await Promise.all(names.map((name) => this.read(group, name))).catch(() => []);
+      if (bytes.length !== names.length || bytes.some((b) => !b)) continue;
+      const copy = this.place(names.map((name, i) => [name, bytes[i]!]));
+      const wrote = await this.write(
+        copy,
+        names.map((name, i) => [name, bytes[i]!]),
+      ).then(
         () => true,
         () => false,
       );
-      if (wrote && this.index.get(key) === extent) {
-        this.install(key, placed.extents[0]);
+      if (wrote && this.index.get(group) === old) {
+        // Blobs dropped while the copy was made stay dropped.
+        copy.names.forEach((name, i) => {
+          if (old.names.includes(name)) return;
+          copy.names[i] = '';
+          copy.segment.live -= 1;
+        });
+        this.install(group, copy);
         moved += 1;
+      } else {
+        await this.release(copy);
       }
-      placed.segment.live -= 1;
-      void this.removeIfEmpty(placed.segment);
     }
     return moved;
   }
@@ -141,41 +166,43 @@ export class ResultSegments {
     while (this.removals.size > 0) await Promise.all(this.removals);
   }
 
-  /** Room for the blobs at the end of the active segment, counted live until installed. */
-  private place(blobs: Uint8Array[]): { segment: Segment; start: number; extents: Extent[] } {
-    const total = blobs.reduce((sum, bytes) => sum + bytes.byteLength, 0);
+  /** Room for the blobs at the end of the active segment; they count as live from now. */
+  private place(blobs: [string, Uint8Array][]): Placement {
+    const lengths = blobs.map(([, bytes]) => bytes.byteLength);
+    const total = lengths.reduce((sum, length) => sum + length, 0);
     const segment = this.segmentFor(total);
-    const start = segment.size;
-    let offset = start;
-    const extents = blobs.map(({ byteLength: length }) => {
-      const extent = { segment, offset, length };
-      offset += length;
-      return extent;
-    });
-    segment.size = offset;
+    const placement = { segment, start: segment.size, names: blobs.map(([name]) => name), lengths };
+    segment.size += total;
     segment.live += blobs.length;
-    return { segment, start, extents };
+    return placement;
   }
 
-  private install(key: string, extent: Extent): void {
-    const old = this.index.get(key);
-    this.index.set(key, extent);
-    extent.segment.live += 1;
-    if (old) void this.dropExtent(key, old, false);
+  private install(group: string, placement: Placement): void {
+    const old = this.index.get(group);
+    this.index.set(group, placement);
+    if (old) void this.release(old);
   }
 
-  private async write(
-    segment: Segment,
-    start: number,
-    blobs: [string, Uint8Array][],
-  ): Promise<void> {
+  /** Gives up a placement's blobs that are still live. */
+  private release(placement: Placement): Promise<void> {
+    placement.names.forEach((name, i) => {
+      if (name === '') return;
+      placement.names[i] = '';
+      placement.segment.live -= 1;
+    });
+    return this.removeIfEmpty(placement.segment);
+  }
+
+  private async write(placement: Placement, blobs: [string, Uint8Array][]): Promise<void> {
+    const { segment, start } = placement;
     segment.busy += 1;
     try {
       const buffers = blobs.map(([, bytes]) => bytes);
       const total = buffers.reduce((sum, bytes) => sum + bytes.byteLength, 0);
       const { bytesWritten } = await (await segment.handle).writev(buffers, start);
-      if (bytesWritten !== total)
+      if (bytesWritten !== total) {
         throw new Error(`Wrote ${bytesWritten} of ${total} bytes to ${segment.path}.`);
+      }
     } catch (error) {
       // A segment that failed once (no directory, a full disk) takes no more appends.
       if (this.active === segment) this.active = undefined;
@@ -200,16 +227,6 @@ export class ResultSegments {
     this.segments.add(this.active);
     if (active) void this.removeIfEmpty(active);
     return this.active;
-  }
-
-  /** Forgets `extent` if the key still points at it (unindexed ones: `indexed` false). */
-  private dropExtent(key: string, extent: Extent, indexed = true): Promise<void> {
-    if (indexed) {
-      if (this.index.get(key) !== extent) return Promise.resolve();
-      this.index.delete(key);
-    }
-    extent.segment.live -= 1;
-    return this.removeIfEmpty(extent.segment);
   }
 
   /**
