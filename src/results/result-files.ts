@@ -61,13 +61,12 @@ export class ResultFiles {
   }
 
   /**
-   * A job's outputs, readable at once from memory while they are appended to
-   * a shared segment in one write (their paths only name them there).
-   * Renderings made later are written to files of their own instead: one
-   * may show the photo, and must go with its job, not with a segment of
-   * jobs that finished later.
+   * A job's outputs, appended to a shared segment in one write (see
+   * ResultSegments; their paths only name them there). Renderings made later
+   * get files of their own (`write`): one may show the photo, and must go with
+   * its job, not with a segment of jobs that finished later.
    *
-   * Readable at once from memory while they are written.
+   * They are readable at once, from memory, while they are written.
    * Resolves before they are on disk unless the backlog of unwritten bytes
    * is over its limit (a slow or failing disk): then it waits for the writes
    * and fails with them, so memory stays bounded and a job whose files
