@@ -104,7 +104,8 @@ export class ResultFiles {
     const path = this.path(id, kind);
     const held = this.held.get(path);
     if (held) return held;
-    if (this.segments.has(id, suffix(kind))) return this.segments.read(id, suffix(kind));
+    const name = suffix(kind);
+    if (this.segments.has(id, name)) return this.segments.read(id, name);
     try {
       return await readFile(path);
     } catch (error) {
