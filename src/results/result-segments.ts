@@ -122,6 +122,8 @@ export class ResultSegments {
    */
   async rehome(ttlMs: number): Promise<number> {
     const before = this.now() - ttlMs - 2 * this.limits.ageMs;
+    // Checked against the few segments first: the index holds every job of the TTL.
+    if (![...this.segments].some((segment) => segment.openedAt < before)) return 0;
     const stale = [...this.index].filter(([, placement]) => placement.segment.openedAt < before);
     let moved = 0;
     for (const [group, old] of stale) {

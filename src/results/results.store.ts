@@ -106,7 +106,8 @@ export class ResultsStore implements OnModuleInit, OnApplicationShutdown {
     const due = [...this.jobs.values()].filter((job) => job.isPastTtl(this.ttlMs, now));
     await Promise.all(due.map((job) => this.expire(job, now)));
     const moved = await this.files.rehome(this.ttlMs);
-    if (moved > 0) this.logger.log(`Moved ${moved} result blobs that outlived their segment.`);
+    if (moved > 0)
+      this.logger.log(`Moved the results of ${moved} jobs that outlived their segment.`);
     for (const [id, expiredAt] of this.tombstones) {
       if (now - expiredAt < TOMBSTONE_MS && this.tombstones.size <= TOMBSTONE_CAP) break;
       this.tombstones.delete(id);
