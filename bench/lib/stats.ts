@@ -8,6 +8,19 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 
+/**
+ * The candidate (a split, say) whose throughputs over the rounds have the
+ * higher median; ties go to the first. Taking each round's higher figure
+ * instead would read high: the larger of two noisy measurements is biased up.
+ */
+export function higherMedian<T extends { imagesPerSecond: readonly number[] }>(
+  candidates: readonly T[],
+): T {
+  return candidates.reduce((a, b) =>
+    median(b.imagesPerSecond) > median(a.imagesPerSecond) ? b : a,
+  );
+}
+
 export interface LatencySummary {
   count: number;
   p50: number;
