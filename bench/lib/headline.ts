@@ -35,7 +35,7 @@ export interface Headline {
   /**
    * The ceilings as taken until the thirteenth session: each round's better
    * split. The higher of two noisy figures reads high on a drifting host, so
-   * the ratios now use the split that is better over the run (see ceilings).
+   * the ratios now use the split that is better over the run (rawWorkers, pipelineWorkers).
    */
   rawBestOfTwo: number[];
   pipelineBestOfTwo: number[];
