@@ -1,5 +1,5 @@
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setImmediate as afterThisTurn } from 'node:timers/promises';
 import { HeldFiles } from './held-files';
 import { ResultSegments, SEGMENT_NAME } from './result-segments';
@@ -34,6 +34,7 @@ export interface Saved {
  * used first, so that expiry removes them all and a cap can evict the oldest.
  */
 export class ResultFiles {
+  /** Each job's renderings by name (the file's suffix), least recently used first. */
   private readonly renders = new Map<string, Set<string>>();
   private readonly held: HeldFiles;
   /** A job's own outputs; renderings made later keep a file each (see save). */
@@ -50,8 +51,7 @@ export class ResultFiles {
   }
 
   path(id: string, kind: ResultFileKind): string {
-    if (!isJobId(id)) throw new Error(`Refusing to build a result path for "${id}".`);
-    return join(this.dir, `${id}.${suffix(kind)}`);
+    return this.file(id, suffix(kind));
   }
 
   async write(id: string, kind: ResultFileKind, bytes: Uint8Array): Promise<void> {
@@ -73,20 +73,18 @@ export class ResultFiles {
    * cannot be written is failed rather than done.
    */
   async save(id: string, outputs: [ResultFileKind, Uint8Array][]): Promise<Saved> {
-    const paths = outputs.map(([kind, bytes]) => {
-      const path = this.path(id, kind);
+    const blobs = outputs.map(([kind, bytes]): [string, Uint8Array] => [suffix(kind), bytes]);
+    const paths = blobs.map(([name, bytes], i) => {
+      const path = this.file(id, name);
       this.held.pin(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      if (typeof kind !== 'string') this.touch(id, kind);
+      if (typeof outputs[i][0] !== 'string') this.used(id, name);
       return path;
     });
     const written = (async () => {
       // Readable from memory already; the write's dispatch can wait until the job's
       // final event is pushed.
       await afterThisTurn();
-      await this.segments.append(
-        id,
-        outputs.map(([kind, bytes]) => [suffix(kind), bytes]),
-      );
+      await this.segments.append(id, blobs);
       for (const path of paths) this.held.unpin(path);
     })();
     const tracked = written
@@ -101,10 +99,10 @@ export class ResultFiles {
 
   /** A file's bytes, from memory when held there; undefined when it does not exist. */
   async read(id: string, kind: ResultFileKind): Promise<Buffer | undefined> {
-    const path = this.path(id, kind);
+    const name = suffix(kind);
+    const path = this.file(id, name);
     const held = this.held.get(path);
     if (held) return held;
-    const name = suffix(kind);
     if (this.segments.has(id, name)) return this.segments.read(id, name);
     try {
       return await readFile(path);
@@ -133,43 +131,47 @@ export class ResultFiles {
 
   /** Marks a rendering as just used. */
   touch(id: string, kind: RenderKind): void {
-    const path = this.path(id, kind);
-    const used = this.renders.get(id) ?? new Set<string>();
-    used.delete(path);
-    used.add(path);
-    this.renders.set(id, used);
+    this.used(id, suffix(kind));
   }
 
   /** Deletes the least recently used renderings beyond `keep`; returns how many went. */
   async evict(id: string, keep: number): Promise<number> {
     const used = [...(this.renders.get(id) ?? [])];
     const gone = used.slice(0, Math.max(0, used.length - keep));
-    for (const path of gone) {
-      this.renders.get(id)?.delete(path);
-      this.held.drop(path);
+    for (const name of gone) {
+      this.renders.get(id)?.delete(name);
+      this.held.drop(this.file(id, name));
     }
     await this.writing.get(id);
-    await Promise.all(gone.map((path) => this.remove(id, path)));
+    await Promise.all(gone.map((name) => this.remove(id, name)));
     return gone.length;
   }
 
   async removeAll(id: string): Promise<void> {
-    const paths = [
-      ...FIXED_KINDS.map((kind) => this.path(id, kind)),
-      ...(this.renders.get(id) ?? []),
-    ];
+    const names = [...FIXED_KINDS.map((kind) => suffix(kind)), ...(this.renders.get(id) ?? [])];
     this.renders.delete(id);
-    for (const path of paths) this.held.drop(path);
+    for (const name of names) this.held.drop(this.file(id, name));
     // A write still going would recreate its file after the rm.
     await this.writing.get(id);
-    await Promise.all(paths.map((path) => this.remove(id, path)));
+    await Promise.all(names.map((name) => this.remove(id, name)));
   }
 
-  private async remove(id: string, path: string): Promise<void> {
-    // Paths are `<dir>/<id>.<suffix>`; in a segment the suffix names the blob.
-    const name = basename(path).slice(id.length + 1);
+  /** `<dir>/<id>.<name>`: a job's file, or in a segment, the name of its blob. */
+  private file(id: string, name: string): string {
+    if (!isJobId(id)) throw new Error(`Refusing to build a result path for "${id}".`);
+    return join(this.dir, `${id}.${name}`);
+  }
+
+  private used(id: string, name: string): void {
+    const used = this.renders.get(id) ?? new Set<string>();
+    used.delete(name);
+    used.add(name);
+    this.renders.set(id, used);
+  }
+
+  private async remove(id: string, name: string): Promise<void> {
     if (this.segments.has(id, name)) await this.segments.drop(id, name);
-    else await rm(path, { force: true });
+    else await rm(this.file(id, name), { force: true });
   }
 
   /** Creates the directory, owner-only, and drops results left by an earlier process. */
