@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import sharp from 'sharp';
 import { JobsService } from '../src/jobs/jobs.service';
 import { JobEvents } from '../src/results/job-events';
-import { SEGMENT_NAME } from '../src/results/result-segments';
+import { SEGMENT_NAME } from '../src/results/segment-file';
 import { ResultsStore } from '../src/results/results.store';
 import { photo } from './helpers/paths';
 import { listen, sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';

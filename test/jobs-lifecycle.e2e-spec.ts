@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { JobsService } from '../src/jobs/jobs.service';
 import { ResultsCleanupService } from '../src/results/results-cleanup.service';
-import { SEGMENT_NAME } from '../src/results/result-segments';
+import { SEGMENT_NAME } from '../src/results/segment-file';
 import { ResultsStore } from '../src/results/results.store';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { model, photo } from './helpers/paths';

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ResultFiles } from '../src/results/result-files';
-import { SEGMENT_NAME } from '../src/results/result-segments';
+import { SEGMENT_NAME } from '../src/results/segment-file';
 import { ResultsStore } from '../src/results/results.store';
 import { multipartBody, type MultipartPart } from './helpers/corpus';
 import { photo } from './helpers/paths';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultFiles } from './result-files';
-import { SEGMENT_NAME } from './result-segments';
+import { SEGMENT_NAME } from './segment-file';
 
 const ID = '0b6f6d3a-6a3e-4d7c-9b1e-2f4f5a6b7c8d';
 const HEATMAP = { format: 'png', colormap: 'inferno' } as const;

@@ -2,7 +2,8 @@ import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { setImmediate as afterThisTurn } from 'node:timers/promises';
 import { HeldFiles } from './held-files';
-import { ResultSegments, SEGMENT_NAME } from './result-segments';
+import { ResultSegments } from './result-segments';
+import { SEGMENT_NAME } from './segment-file';
 import {
   FIXED_KINDS,
   isJobId,

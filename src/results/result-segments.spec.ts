@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResultSegments, SEGMENT_NAME, type SegmentLimits } from './result-segments';
+import { ResultSegments, type SegmentLimits } from './result-segments';
+import { SEGMENT_NAME } from './segment-file';
 
 const TTL_MS = 10_000;
 

@@ -1,5 +1,4 @@
-import { type FileHandle, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { SegmentFile } from './segment-file';
 
 /** A segment takes appends until it holds this much, or has been open this long. */
 export interface SegmentLimits {
@@ -9,27 +8,13 @@ export interface SegmentLimits {
 
 const DEFAULT_LIMITS: SegmentLimits = { bytes: 64 * 2 ** 20, ageMs: 60_000 };
 
-/** Names of segment files, so that a restart can tell them from anything else. */
-export const SEGMENT_NAME = /^segment-\d+-\d+\.bin$/;
-
-interface Segment {
-  path: string;
-  handle: Promise<FileHandle>;
-  openedAt: number;
-  size: number;
-  /** Blobs placed in it and not dropped: the file goes once none are and no I/O runs. */
-  live: number;
-  busy: number;
-  removal?: Promise<void>;
-}
-
 /**
  * One group's blobs, back to back in one segment. A single small record per
  * group: the index holds one per job for the whole TTL (a record per blob,
  * keyed by path, cost 1.4 kB per job, enough to show in the soak's RSS).
  */
 interface Placement {
-  segment: Segment;
+  segment: SegmentFile;
   start: number;
   /** Blob names in order; '' once dropped (its length still counts for the offsets after it). */
   names: string[];
@@ -49,9 +34,9 @@ interface Placement {
  */
 export class ResultSegments {
   private readonly index = new Map<string, Placement>();
-  private readonly segments = new Set<Segment>();
+  private readonly segments = new Set<SegmentFile>();
   private readonly removals = new Set<Promise<void>>();
-  private active?: Segment;
+  private active?: SegmentFile;
   private opened = 0;
 
   constructor(
@@ -85,20 +70,9 @@ export class ResultSegments {
     const placement = this.index.get(group);
     const i = placement?.names.indexOf(name) ?? -1;
     if (!placement || i < 0) return undefined;
-    const { segment, lengths } = placement;
+    const { lengths } = placement;
     const offset = lengths.slice(0, i).reduce((sum, length) => sum + length, placement.start);
-    segment.busy += 1;
-    try {
-      const bytes = Buffer.allocUnsafe(lengths[i]);
-      const { bytesRead } = await (await segment.handle).read(bytes, 0, lengths[i], offset);
-      if (bytesRead !== lengths[i]) {
-        throw new Error(`Read ${bytesRead} of ${lengths[i]} bytes from ${segment.path}.`);
-      }
-      return bytes;
-    } finally {
-      segment.busy -= 1;
-      void this.removeIfEmpty(segment);
-    }
+    return placement.segment.read(lengths[i], offset);
   }
 
   /** Forgets a blob; resolves once its segment is deleted, if this was its last. */
@@ -158,9 +132,7 @@ export class ResultSegments {
   async close(): Promise<void> {
     this.active = undefined;
     const open = [...this.segments].filter((segment) => !segment.removal);
-    await Promise.all(
-      open.map((segment) => segment.handle.then((h) => h.close()).catch(() => undefined)),
-    );
+    await Promise.all(open.map((segment) => segment.close()));
   }
 
   /** Every segment deletion started so far has finished. */
@@ -197,35 +169,25 @@ export class ResultSegments {
 
   private async write(placement: Placement, blobs: [string, Uint8Array][]): Promise<void> {
     const { segment, start } = placement;
-    segment.busy += 1;
+    const buffers = blobs.map(([, bytes]) => bytes);
     try {
-      const buffers = blobs.map(([, bytes]) => bytes);
-      const total = buffers.reduce((sum, bytes) => sum + bytes.byteLength, 0);
-      const { bytesWritten } = await (await segment.handle).writev(buffers, start);
-      if (bytesWritten !== total) {
-        throw new Error(`Wrote ${bytesWritten} of ${total} bytes to ${segment.path}.`);
-      }
+      await segment.write(buffers, start);
     } catch (error) {
       // A segment that failed once (no directory, a full disk) takes no more appends.
       if (this.active === segment) this.active = undefined;
       throw error;
-    } finally {
-      segment.busy -= 1;
-      void this.removeIfEmpty(segment);
     }
   }
 
-  private segmentFor(bytes: number): Segment {
+  private segmentFor(bytes: number): SegmentFile {
     const active = this.active;
     const now = this.now();
     const full = active && active.size > 0 && active.size + bytes > this.limits.bytes;
     if (active && !full && now - active.openedAt < this.limits.ageMs) return active;
     this.opened += 1;
-    const path = join(this.dir, `segment-${now}-${this.opened}.bin`);
-    const handle = open(path, 'wx+', 0o600);
-    // Failures surface through the I/O that awaits the handle.
-    handle.catch(() => undefined);
-    this.active = { path, handle, openedAt: now, size: 0, live: 0, busy: 0 };
+    this.active = new SegmentFile(this.dir, now, this.opened, (segment) => {
+      void this.removeIfEmpty(segment);
+    });
     this.segments.add(this.active);
     if (active) void this.removeIfEmpty(active);
     return this.active;
@@ -235,21 +197,14 @@ export class ResultSegments {
    * Deletes a segment nothing refers to, writes or reads, the active one
    * included: an idle service keeps no dropped bytes on disk.
    */
-  private removeIfEmpty(segment: Segment): Promise<void> {
-    if (segment.live > 0 || segment.busy > 0) return segment.removal ?? Promise.resolve();
+  private removeIfEmpty(segment: SegmentFile): Promise<void> {
+    if (!segment.unused) return segment.removal ?? Promise.resolve();
     if (this.active === segment) this.active = undefined;
-    if (!segment.removal) {
-      this.segments.delete(segment);
-      const removal = segment.handle
-        .then((handle) => handle.close())
-        .catch(() => undefined)
-        .then(() => rm(segment.path, { force: true }))
-        // Nothing to do about a file that will not go; the next start clears the directory.
-        .catch(() => undefined)
-        .finally(() => this.removals.delete(removal));
-      segment.removal = removal;
-      this.removals.add(removal);
-    }
-    return segment.removal;
+    if (segment.removal) return segment.removal;
+    this.segments.delete(segment);
+    const removal = segment.remove();
+    this.removals.add(removal);
+    void removal.finally(() => this.removals.delete(removal));
+    return removal;
   }
 }

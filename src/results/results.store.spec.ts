@@ -10,7 +10,7 @@ import { defaultSpec } from '../inference/pipeline/render-spec';
 import { Job } from './job.entity';
 import { JobEvents } from './job-events';
 import { RENDERS_PER_JOB } from './result-renderer';
-import { SEGMENT_NAME } from './result-segments';
+import { SEGMENT_NAME } from './segment-file';
 import { ResultsStore } from './results.store';
 
 describe('ResultsStore', () => {
