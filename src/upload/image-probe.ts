@@ -5,6 +5,7 @@ import {
   UnsupportedImageError,
 } from './errors/image.errors';
 import type { UprightSize } from '../inference/inference.types';
+import { readDeclaredSize, type DeclaredSize } from './image-header';
 import { inspectStructure } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
@@ -52,6 +53,15 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   const name = format.toUpperCase();
   const { bomb, truncation } = await inspectStructure(format, bytes);
   if (bomb) throw new InvalidImageError(`The ${name} image is refused: ${bomb}.`);
+  const { width, height, upright } =
+    readDeclaredSize(format, bytes) ?? (await readWithSharp(bytes, name));
+  checkSize(width, height, limits);
+  if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
+  return { format, width, height, upright };
+}
+
+/** The header as libvips reads it: every format, and the JPEGs and PNGs readDeclaredSize leaves. */
+async function readWithSharp(bytes: Uint8Array, name: string): Promise<DeclaredSize> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
@@ -61,9 +71,7 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   const width = meta.width;
   const height = meta.pageHeight ?? meta.height;
   if (!width || !height) throw new InvalidImageError(`The ${name} image has no dimensions.`);
-  checkSize(width, height, limits);
-  if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
-  return { format, width, height, upright: meta.autoOrient };
+  return { width, height, upright: meta.autoOrient };
 }
 
 function checkSize(width: number, height: number, limits: ProbeLimits): void {

@@ -17,8 +17,15 @@ function standalone(marker: number): boolean {
   return marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8);
 }
 
-/** Walks the header's marker segments to the first start-of-scan, counting at most `maxSegments`. */
-export function walkHeader(b: Buffer, maxSegments: number): HeaderWalk {
+/**
+ * Walks the header's marker segments to the first start-of-scan, counting at
+ * most `maxSegments`; `visit` sees each segment before it (at: its 0xFF).
+ */
+export function walkHeader(
+  b: Buffer,
+  maxSegments: number,
+  visit?: (marker: number, at: number) => void,
+): HeaderWalk {
   let i = 2;
   let segments = 0;
   while (i + 4 <= b.length) {
@@ -30,6 +37,7 @@ export function walkHeader(b: Buffer, maxSegments: number): HeaderWalk {
     }
     if (++segments > maxSegments) return { end: 'crowded' };
     if (marker === SOS) return { end: 'scan', at: i };
+    visit?.(marker, i);
     i += standalone(marker) ? 2 : 2 + b.readUInt16BE(i + 2);
   }
   return { end: 'short' };
