@@ -41,12 +41,10 @@ export class JobRunner {
    */
   start(job: Job, image: ImageInput): Promise<void> {
     job.start();
-    this.logger.log(
-      `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,
-    );
-    this.events.emit('started', job);
     let run: InferenceRun;
     try {
+      // The worker gets the job before the log line and the event are written, off its
+      // latency; its result cannot arrive before this turn ends, so "started" still comes first.
       run = this.inference.run(
         job.id,
         image,
@@ -55,10 +53,12 @@ export class JobRunner {
         job.model,
       );
     } catch (error) {
+      this.announceStart(job);
       const { reason, message } = classifyFailure(error);
       this.fail(job, reason, message);
       return Promise.resolve();
     }
+    this.announceStart(job);
     this.inFlight.set(job.id, run);
     const result = run.result.finally(() => this.inFlight.delete(job.id));
     this.settle(job, result);
@@ -82,6 +82,13 @@ export class JobRunner {
     this.events.emit('finished', job);
   }
 
+  private announceStart(job: Job): void {
+    this.logger.log(
+      `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,
+    );
+    this.events.emit('started', job);
+  }
+
   private settle(job: Job, result: Promise<DepthResult>): void {
     const outcome = this.complete(job, result).finally(() => {
       this.unsettled.delete(outcome);
@@ -96,12 +103,13 @@ export class JobRunner {
       const result = await pending;
       await this.store.saveOutput(job, result);
       job.complete(outputOf(result, job.model ?? this.inference.defaultModel), result.timings);
+      // The event before the log line: the waiting client's latency does not include the write.
+      this.events.emit('finished', job);
       const t = job.timings!;
       this.logger.log(
         `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
           `inference ${t.inferenceMs} ms on ${result.threads} threads, postprocess ${t.postprocessMs} ms).`,
       );
-      this.events.emit('finished', job);
     } catch (error) {
       const { reason, message } = classifyFailure(error);
       this.fail(job, reason, message);
