@@ -60,7 +60,8 @@ describe('readDeclaredSize: what sharp reads, for the photos it vouches for', ()
     ['progressive JPEG', () => noise().jpeg({ progressive: true }).toBuffer()],
     ['JPEG, 4:4:4', () => noise().jpeg({ chromaSubsampling: '4:4:4' }).toBuffer()],
     ['greyscale JPEG', () => noise().greyscale().jpeg().toBuffer()],
-    ['JPEG with restart markers (mozjpeg off)', () => noise(400, 300).jpeg().toBuffer()],
+    // Interval 0 turns restarts off, so the scan data stays valid without restart markers.
+    ['JPEG with a restart-interval segment', () => jpegWith(0xdd, Buffer.from([0, 0]))],
     ['JPEG with an XMP block', () => noise().jpeg().withXmp('<x:xmpmeta/>').toBuffer()],
     ['JPEG with a comment', () => jpegWith(0xfe, Buffer.from('made here'))],
     ...[1, 2, 3, 4, 5, 6, 7, 8].map((o): [string, () => Promise<Buffer>] => [
