@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { crc32 } from 'node:zlib';
+import { pngChunk, withPngChunks } from '../../test/helpers/corpus';
 import {
   noise,
   oriented,
@@ -20,21 +20,8 @@ async function sharpSize(bytes: Buffer): Promise<DeclaredSize> {
   return { width: meta.width, height: meta.pageHeight ?? meta.height, upright: meta.autoOrient };
 }
 
-/** A chunk with its CRC, to build PNGs chunk by chunk. */
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  return Buffer.concat([length, body, crc]);
-}
-
-/** The PNG with `extra` chunks inserted right after its IHDR. */
-async function pngWith(...extra: Buffer[]): Promise<Buffer> {
-  const png = await noise().png().toBuffer();
-  return Buffer.concat([png.subarray(0, 33), ...extra, png.subarray(33)]);
-}
+/** sharp's RGB PNG with `extra` chunks right after its IHDR. */
+const pngWith = async (...extra: Buffer[]) => withPngChunks(await noise().png().toBuffer(), extra);
 
 /** The JPEG with a segment inserted right after SOI. */
 async function jpegWith(marker: number, payload: Buffer, into?: Buffer): Promise<Buffer> {
@@ -80,7 +67,10 @@ describe('readDeclaredSize: what sharp reads, for the photos it vouches for', ()
     [
       'PNG with sRGB, gAMA and pHYs',
       () =>
-        pngWith(chunk('sRGB', Buffer.from([0])), chunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f]))),
+        pngWith(
+          pngChunk('sRGB', Buffer.from([0])),
+          pngChunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f])),
+        ),
     ],
     ['JPEG with an ICC profile', () => noise().jpeg().withIccProfile('p3').toBuffer()],
   ])('%s', async (_, make) => {
@@ -106,7 +96,7 @@ describe('readDeclaredSize: leaves to sharp what it does not vouch for', () => {
     ],
     [
       'PNG with two pHYs chunks',
-      () => pngWith(chunk('pHYs', Buffer.from([0, 0, 0x0b, 0x13, 0, 0, 0x0b, 0x13, 1]))),
+      () => pngWith(pngChunk('pHYs', Buffer.from([0, 0, 0x0b, 0x13, 0, 0, 0x0b, 0x13, 1]))),
     ],
     [
       'JPEG with JFIF version 2',
@@ -117,17 +107,20 @@ describe('readDeclaredSize: leaves to sharp what it does not vouch for', () => {
       'PNG with an eXIf chunk',
       () =>
         pngWith(
-          chunk('eXIf', Buffer.from('4d4d002a00000008000101120003000000010006000000000000', 'hex')),
+          pngChunk(
+            'eXIf',
+            Buffer.from('4d4d002a00000008000101120003000000010006000000000000', 'hex'),
+          ),
         ),
     ],
-    ['PNG with a text chunk', () => pngWith(chunk('tEXt', Buffer.from('Title\0x', 'latin1')))],
+    ['PNG with a text chunk', () => pngWith(pngChunk('tEXt', Buffer.from('Title\0x', 'latin1')))],
     [
       'PNG with gAMA after PLTE',
       async () => {
         const png = await noise().png({ palette: true, colours: 4 }).toBuffer();
         const plte = png.indexOf('PLTE', 0, 'latin1') - 4;
         const end = plte + 12 + png.readUInt32BE(plte);
-        const gama = chunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f]));
+        const gama = pngChunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f]));
         return Buffer.concat([png.subarray(0, end), gama, png.subarray(end)]);
       },
     ],
