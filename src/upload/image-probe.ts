@@ -4,18 +4,14 @@ import {
   InvalidImageError,
   UnsupportedImageError,
 } from './errors/image.errors';
-import type { UprightSize } from '../inference/inference.types';
 import { readDeclaredSize, type DeclaredSize } from './image-header';
 import { inspectStructure } from './image-structure';
 
 export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
 
-export interface ProbedImage {
+/** The worker decodes to `upright` without reading the header again. */
+export interface ProbedImage extends DeclaredSize {
   format: AcceptedFormat;
-  width: number;
-  height: number;
-  /** The size once EXIF orientation is applied: the worker decodes to it without reading the header again. */
-  upright: UprightSize;
 }
 
 export interface ProbeLimits {
