@@ -24,7 +24,13 @@ function gatedMirror(bytes: Buffer) {
           resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/model.onnx`),
         ),
       ),
-    stop: () => new Promise((resolve) => server.close(resolve)),
+    /** Also lets a held download go and drops its connection: a failed test must not leave it. */
+    stop: () =>
+      new Promise((resolve) => {
+        release();
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
   };
 }
 
@@ -32,14 +38,17 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 describe('/healthz and /livez', () => {
   let t: TestApp | undefined;
+  let mirror: ReturnType<typeof gatedMirror> | undefined;
   afterEach(async () => {
     await t?.close();
+    await mirror?.stop();
     t = undefined;
+    mirror = undefined;
   });
 
   it('is live but not ready while the model downloads, then ready with the verified model', async () => {
     const bytes = readFileSync(model('tiny'));
-    const mirror = gatedMirror(bytes);
+    mirror = gatedMirror(bytes);
     const modelsDir = mkdtempSync(join(tmpdir(), 'depthserve-models-'));
     t = await startApp({
       MODEL_PATH: '',
@@ -75,11 +84,10 @@ describe('/healthz and /livez', () => {
     });
     expect(readdirSync(modelsDir)).toEqual(['midas-v21-small-256.onnx']);
     await t.http().post('/api/v1/depth').attach('file', photo('chelsea_cat_small.jpg')).expect(202);
-    await mirror.stop();
   });
 
   it('stays live but never ready when the download has the wrong sha256, and says how to fix it', async () => {
-    const mirror = gatedMirror(readFileSync(model('tiny')));
+    mirror = gatedMirror(readFileSync(model('tiny')));
     mirror.release();
     const modelsDir = mkdtempSync(join(tmpdir(), 'depthserve-models-'));
     t = await startApp({
@@ -103,7 +111,6 @@ describe('/healthz and /livez', () => {
       .expect(503);
     expect(refused.body.error).toContain('To fix');
     await t.http().get('/livez').expect(200);
-    await mirror.stop();
   });
 
   it('reports a model file that is not ONNX as not ready, without crashing', async () => {
