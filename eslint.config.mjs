@@ -46,7 +46,12 @@ export default tseslint.config(
     files: ['jest.config.js', 'test/helpers/*.js', 'bench/workers/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', process: 'readonly', require: 'readonly' },
+      globals: {
+        module: 'writable',
+        process: 'readonly',
+        require: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -8,5 +8,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,
-  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
+  reporters: [
+    'default',
+    '<rootDir>/test/helpers/summary-reporter.js',
+    '<rootDir>/test/helpers/exit-watchdog-reporter.js',
+  ],
 };
