@@ -5,7 +5,7 @@ import { MODEL_CATALOG } from '../src/inference/model/model-catalog';
 import { JobsService } from '../src/jobs/jobs.service';
 import type { ModelInfoDto } from '../src/models/dto/model-info.dto';
 import { model, photo } from './helpers/paths';
-import { sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
+import { startApp, TestApp, until, waitFinished, waitReady } from './helpers/test-app';
 
 const DEFAULT = 'midas-v21-small-256';
 const DEPTH_ANYTHING = 'depth-anything-v2-small';
@@ -49,7 +49,10 @@ describe('several models: MODELS, model= and GET /api/v1/models', () => {
       DEDUPE: 'on',
     });
     await waitReady(t);
-    await until(async () => (await models()).every((entry) => entry.phase !== 'loading'));
+    await until(
+      async () => (await models()).every((entry) => entry.phase !== 'loading'),
+      'no model is loading',
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -58,14 +61,6 @@ describe('several models: MODELS, model= and GET /api/v1/models', () => {
 
   const models = async () =>
     (await t.http().get('/api/v1/models').expect(200)).body as ModelInfoDto[];
-
-  async function until(done: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error('Timed out waiting for the models.');
-      await sleep(50);
-    }
-  }
 
   const upload = (query = '') =>
     t.http().post(`/api/v1/depth${query}`).attach('file', photo('coffee_cup_closeup.png'));

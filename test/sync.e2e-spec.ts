@@ -7,7 +7,7 @@ import { JobEvents } from '../src/results/job-events';
 import { ResultsStore } from '../src/results/results.store';
 import { jpegScanStart, multipartBody } from './helpers/corpus';
 import { model, photo } from './helpers/paths';
-import { listen, sleep, startApp, TestApp, waitFinished, waitReady } from './helpers/test-app';
+import { listen, startApp, TestApp, until, waitFinished, waitReady } from './helpers/test-app';
 
 const CAT = 'chelsea_cat_small.jpg';
 const read = (name: string) => readFileSync(photo(name));
@@ -24,15 +24,6 @@ function sync(t: TestApp, bytes: Buffer, query = '') {
     .post(`/api/v1/depth/sync${query}`)
     .attach('file', bytes, 'photo.jpg')
     .buffer(true);
-}
-
-/** Resolves once `check` holds, polling the app's state; fails the test after a while. */
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
-    await sleep(10);
-  }
 }
 
 /** A raw multipart upload to the sync route; `body` may be cut short of the declared length. */

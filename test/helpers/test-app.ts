@@ -79,6 +79,23 @@ export async function waitFinished(t: TestApp, id: string, timeoutMs = 30_000) {
   throw new Error(`Job ${id} did not finish in time.`);
 }
 
+/**
+ * Resolves once `check` holds, polling; fails the test after a while. For
+ * whatever must happen eventually: a fixed sleep before asserting it fails
+ * whenever a loaded machine is slower than the sleep.
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
+    await sleep(10);
+  }
+}
+
 /** Loose view of a job status body, for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JobStatusBody = Record<string, any>;
