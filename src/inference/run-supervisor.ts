@@ -28,6 +28,11 @@ export interface StartedTask {
 
 /** How long a cancelled task may take to reach a stage boundary before its thread is terminated. */
 const REAP_GRACE_MS = 1000;
+/**
+ * How long a task may wait for a thread to take it: a replacement thread
+ * loads its session in 0.2–6 s here; this bounds one that never comes up.
+ */
+export const TAKE_LIMIT_MS = 60_000;
 
 /**
  * The cancel, timeout and reap rules of WorkerPool's depth runs, apart from
@@ -35,7 +40,10 @@ const REAP_GRACE_MS = 1000;
  * messages keep the pool's context.
  */
 export class RunSupervisor {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly takeLimitMs = TAKE_LIMIT_MS,
+  ) {}
 
   /** Settles the run's result once: by the task's outcome, a cancel, or the deadline. */
   supervise(
@@ -45,10 +53,12 @@ export class RunSupervisor {
     let settle!: { resolve: (value: DepthResult) => void; reject: (error: Error) => void };
     const result = new Promise<DepthResult>((resolve, reject) => (settle = { resolve, reject }));
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: () => void) => {
       if (settled) return false;
       settled = true;
       clearTimeout(timer);
+      control.wake();
       outcome();
       return true;
     };
@@ -57,7 +67,13 @@ export class RunSupervisor {
       control.cancel();
       this.reap(jobId, control, terminate, released);
     };
-    const timer = setTimeout(() => cancel(new InferenceTimeoutError(timeoutMs)), timeoutMs);
+    // The deadline counts from when a thread takes the task: a job queued behind a hung
+    // thread's replacement (loading its session, seconds on a loaded host) has not run yet.
+    void control.taken(this.takeLimitMs).then((taken) => {
+      if (settled) return;
+      if (!taken) cancel(new InferenceTimeoutError(this.takeLimitMs, true));
+      else timer = setTimeout(() => cancel(new InferenceTimeoutError(timeoutMs)), timeoutMs);
+    });
     task.then(
       (output) =>
         finish(() =>

@@ -37,9 +37,25 @@ export class TaskControl {
     return Atomics.load(this.view, 1);
   }
 
+  /**
+   * Resolves true once the worker takes the task (leaves Queued); false if it
+   * has not within `limitMs`, or was woken by `wake()` first.
+   */
+  async taken(limitMs: number): Promise<boolean> {
+    const wait = Atomics.waitAsync(this.view, 1, Stage.Queued, limitMs);
+    if (wait.async) await wait.value;
+    return this.stage !== Stage.Queued;
+  }
+
+  /** Releases a pending `taken()`, once the task has settled without the worker taking it. */
+  wake(): void {
+    Atomics.notify(this.view, 1);
+  }
+
   /** Called by the worker before each stage: stops a cancelled task, else records the stage. */
   enter(stage: Stage): void {
     if (this.cancelled) throw new TaskCancelledError();
-    Atomics.store(this.view, 1, stage);
+    const previous = Atomics.exchange(this.view, 1, stage) as Stage;
+    if (previous === Stage.Queued) Atomics.notify(this.view, 1);
   }
 }
