@@ -34,11 +34,11 @@ describe('RunSupervisor', () => {
   it('counts the deadline from when a thread takes the task, not from when it was queued', async () => {
     const runs = new RunSupervisor(logger, 10_000);
     const t = fakeTask();
-    const run = runs.supervise(t.started, 300);
+    const run = runs.supervise(t.started, 1_000);
     // Queued for longer than the deadline: a replacement thread still loading its session.
-    await sleep(500);
+    await sleep(1_200);
     t.take();
-    await sleep(150);
+    await sleep(100);
     t.finish();
     expect(await outcome(run.result)).toEqual({ kind: 'depth' });
   });

@@ -114,7 +114,7 @@ describe('HttpCloser', () => {
         if (++answered === 3) reused();
       }
     })();
-    // Counted, not timed: a loaded machine answered only 2 in a fixed 200 ms (CI, stop 25).
+    // Counted, not timed: on a loaded CI machine it once had only 2 answers in a fixed 200 ms.
     await reusing;
 
     const outcome = await close();
