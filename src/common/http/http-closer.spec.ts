@@ -93,7 +93,6 @@ async function slowDownloadAcrossClose(opts: {
   await sleep(opts.readAfterMs);
   res.resume();
   const outcome = await closing;
-  agent.destroy();
   return { received: await received, outcome };
 }
 
@@ -119,7 +118,6 @@ describe('HttpCloser', () => {
 
     const outcome = await close();
     await client;
-    agent.destroy();
     expect(outcome.cut).toBe(0);
     expect(outcome.durationMs).toBeLessThan(GRACE_MS / 2);
   });
@@ -166,7 +164,6 @@ describe('HttpCloser', () => {
     const agent = keepAliveAgent();
     await drain(await get(port, agent));
     const outcome = await closing!;
-    agent.destroy();
     expect(outcome.cut).toBe(0);
     expect(outcome.durationMs).toBeLessThan(GRACE_MS / 2);
   });
