@@ -7,11 +7,14 @@
  * with 1. The timer is unref'd, so it never holds a run that can end.
  */
 class ExitWatchdogReporter {
-  constructor(_globalConfig, options = {}) {
+  constructor(globalConfig, options = {}) {
     this.graceMs = options.graceMs ?? 15_000;
+    // `jest --watch` completes a run and then is meant to stay up.
+    this.watching = Boolean(globalConfig.watch || globalConfig.watchAll);
   }
 
   onRunComplete() {
+    if (this.watching) return;
     const graceMs = this.graceMs;
     setTimeout(() => {
       const open = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap');

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 const REPORTER = join(__dirname, 'exit-watchdog-reporter.js');
 
 /** A Node process that "completes a run" with the reporter armed, then leaves `leave` open. */
-function runWith(leave: string): Promise<{ code: number | null; stderr: string }> {
+function runWith(
+  leave: string,
+  globalConfig: Record<string, boolean> = {},
+): Promise<{ code: number | null; stderr: string }> {
   const script = `
     const Reporter = require(${JSON.stringify(REPORTER)});
-    new Reporter({}, { graceMs: 300 }).onRunComplete();
+    new Reporter(${JSON.stringify(globalConfig)}, { graceMs: 300 }).onRunComplete();
     ${leave}
   `;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -30,6 +33,15 @@ describe('ExitWatchdogReporter', () => {
     // Were its own timer to hold the process, it would fire at 300 ms and exit with 1.
     const { code, stderr } = await runWith(`setTimeout(() => {}, 50);`);
     expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('leaves `jest --watch` up after its run', async () => {
+    // Still up at 1 s, past the 300 ms grace, it ends itself with its own code.
+    const { code, stderr } = await runWith(`setTimeout(() => process.exit(7), 1_000);`, {
+      watch: true,
+    });
+    expect(code).toBe(7);
     expect(stderr).toBe('');
   });
 });
