@@ -32,7 +32,7 @@ const REAP_GRACE_MS = 1000;
  * How long a task may wait for a thread to take it: a replacement thread
  * loads its session in 0.2–6 s here; this bounds one that never comes up.
  */
-export const TAKE_LIMIT_MS = 60_000;
+const TAKE_LIMIT_MS = 60_000;
 
 /**
  * The cancel, timeout and reap rules of WorkerPool's depth runs, apart from
