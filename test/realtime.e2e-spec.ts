@@ -19,10 +19,14 @@ async function upload(t: TestApp, socket?: RecordingClient): Promise<string> {
 }
 
 /** Job rooms left in the namespace (each socket also has a room of its own id). */
-function jobRooms(t: TestApp): string[] {
-  // The namespace is private to the gateway; the test reads it to prove nothing leaks.
+function gatewayOf(t: TestApp): { namespace: Namespace } {
+  // The namespace is private to the gateway; tests read it to prove what it sends and keeps.
   const gateway: unknown = t.app.get(RealtimeGateway);
-  const { namespace } = gateway as { namespace: Namespace };
+  return gateway as { namespace: Namespace };
+}
+
+function jobRooms(t: TestApp): string[] {
+  const { namespace } = gatewayOf(t);
   return [...namespace.adapter.rooms.keys()].filter((room) => room.startsWith('job:'));
 }
 
@@ -135,6 +139,23 @@ describe('realtime gateway: job events over Socket.IO', () => {
     await Promise.all([a.final(idA), b.final(idB)]);
     expect(a.events.every((e) => e.payload.id === idA)).toBe(true);
     expect(b.events.every((e) => e.payload.id === idB)).toBe(true);
+  });
+
+  it('sends nothing for a job nobody follows, and everything for one that is followed', async () => {
+    const { namespace } = gatewayOf(t);
+    const to = jest.spyOn(namespace, 'to');
+    try {
+      const unfollowed = await upload(t);
+      await waitFinished(t, unfollowed);
+      expect(to).not.toHaveBeenCalled();
+      const client = await connect();
+      const followed = await upload(t, client);
+      await client.final(followed);
+      expect(client.namesFor(followed)).toEqual(['job.queued', 'job.started', 'job.completed']);
+      expect(to).toHaveBeenCalledTimes(3);
+    } finally {
+      to.mockRestore();
+    }
   });
 
   it('leaves no rooms or listeners behind once jobs finish', async () => {

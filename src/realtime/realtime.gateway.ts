@@ -55,7 +55,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
       this.events.on('queued', (job, position, subscriber) => {
         const socket = socketOf(subscriber);
         if (socket) this.subscriptions.attachUploader(socket, job);
-        this.push(job.id, jobStateEvent(job, position));
+        this.push(job.id, () => jobStateEvent(job, position));
       }),
       // The new uploader joins an existing job and gets its state now, as a subscriber would.
       this.events.on('deduplicated', (job, subscriber) => {
@@ -63,9 +63,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
         if (socket) void this.subscriptions.snapshot(socket, job);
       }),
       this.events.on('moved', (job, position) => {
-        this.push(job.id, { name: 'job.position', payload: { id: job.id, position } });
+        this.push(job.id, () => ({ name: 'job.position', payload: { id: job.id, position } }));
       }),
-      this.events.on('started', (job) => this.push(job.id, jobStateEvent(job))),
+      this.events.on('started', (job) => this.push(job.id, () => jobStateEvent(job))),
       this.events.on('finished', (job) => void this.finish(job)),
       this.events.on('expired', (id) => this.namespace.in(roomsOf(id)).socketsLeave(roomsOf(id))),
     ];
@@ -96,10 +96,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
 
   /** The final event to each room (the heatmap read first for the inline one), then the rooms close. */
   private async finish(job: Job): Promise<void> {
+    if (!this.followed(job.id)) return;
     const event = jobStateEvent(job);
     const inline = inlineRoomOf(job.id);
     if (event.name !== 'job.completed' || !this.namespace.adapter.rooms.has(inline)) {
-      this.push(job.id, event);
+      this.push(job.id, () => event);
     } else {
       sendEvent(this.namespace.to(roomOf(job.id)), event);
       sendEvent(
@@ -110,7 +111,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     this.namespace.in(roomsOf(job.id)).socketsLeave(roomsOf(job.id));
   }
 
-  private push(id: string, event: JobStateEvent): void {
-    sendEvent(this.namespace.to(roomsOf(id)), event);
+  /**
+   * Builds and sends the event only when someone follows the job: sync, polled
+   * and legacy jobs have no followers, and should not pay for events nobody
+   * gets. The in-memory adapter's rooms are this process's sockets, which are
+   * all the followers a single server has.
+   */
+  private push(id: string, event: () => JobStateEvent): void {
+    if (this.followed(id)) sendEvent(this.namespace.to(roomsOf(id)), event());
+  }
+
+  private followed(id: string): boolean {
+    const { rooms } = this.namespace.adapter;
+    return roomsOf(id).some((room) => rooms.has(room));
   }
 }
