@@ -100,7 +100,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnAp
     const event = jobStateEvent(job);
     const inline = inlineRoomOf(job.id);
     if (event.name !== 'job.completed' || !this.namespace.adapter.rooms.has(inline)) {
-      this.push(job.id, () => event);
+      sendEvent(this.namespace.to(roomsOf(job.id)), event);
     } else {
       sendEvent(this.namespace.to(roomOf(job.id)), event);
       sendEvent(
