@@ -14,7 +14,7 @@ import type { Mode } from './lib/load-client';
 import { runLevel } from './lib/load-runner';
 import { BENCH_MODEL, ensureBenchModels } from './lib/models';
 import { photoMix, type BenchPhoto } from './lib/photos';
-import { closedLoop, withPool } from './lib/pool-runner';
+import { pipelineWindow } from './lib/pool-runner';
 import { runRaw } from './lib/raw-runner';
 import { log, printTable, writeResult } from './lib/report';
 import { BenchServer } from './lib/server';
@@ -44,11 +44,7 @@ async function measureBlock(server: BenchServer, photos: BenchPhoto[], workers: 
   const pipeline = async (order: number[]) => {
     for (const i of order) {
       const split = { modelPath: BENCH_MODEL, workers: workers[i], threads: 1 };
-      const outcome = await withPool(split, async (pool) => {
-        const loop = { inFlight: workers[i], format: 'png' as const };
-        await closedLoop(pool, photos, { ...loop, durationMs: 1500 });
-        return closedLoop(pool, photos, { ...loop, durationMs: MS });
-      });
+      const outcome = await pipelineWindow(split, photos, MS);
       block.pipeline[i].push(outcome.imagesPerSecond);
     }
   };

@@ -4,7 +4,7 @@ import type { Mode } from './load-client';
 import { runLevel } from './load-runner';
 import { BENCH_MODEL } from './models';
 import type { BenchPhoto } from './photos';
-import { closedLoop, withPool } from './pool-runner';
+import { pipelineWindow } from './pool-runner';
 import { runRaw } from './raw-runner';
 import { log } from './report';
 import type { BenchServer } from './server';
@@ -95,10 +95,6 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
   const rawBySplit = perSplit();
   const pipelineBySplit = perSplit();
   const wide = { modelPath: BENCH_MODEL, workers: 1, threads: cores };
-  const loop = (inFlight: number) => async (pool: Parameters<typeof closedLoop>[0]) => {
-    await closedLoop(pool, photos, { inFlight, durationMs: 1500, format: 'png' });
-    return closedLoop(pool, photos, { inFlight, durationMs: MS, format: 'png' });
-  };
   /** Measures every split once; returns the round's better throughput (the old estimate). */
   const each = async (
     label: string,
@@ -131,7 +127,7 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     const level = (c: number, mode: Mode = 'push') =>
       runLevel(server, photos, { mode, c, warmupMs: 2000, durationMs: MS });
     h.pipelineBestOfTwo.push(
-      await each('pipeline', pipelineBySplit, (split) => withPool(split, loop(split.workers))),
+      await each('pipeline', pipelineBySplit, (split) => pipelineWindow(split, photos, MS)),
     );
     const push = await level(8);
     h.serviceC8.push(push.imagesPerSecond);
@@ -140,7 +136,7 @@ export async function headline(server: BenchServer, photos: BenchPhoto[], rounds
     );
     h.serviceC8Sync.push((await level(8, 'sync')).imagesPerSecond);
     h.serviceC8Inline.push((await level(8, 'inline')).imagesPerSecond);
-    h.singlePassP50Ms.push((await withPool(wide, loop(1))).latency.p50);
+    h.singlePassP50Ms.push((await pipelineWindow(wide, photos, MS)).latency.p50);
     h.serviceC1P50Ms.push((await level(1)).p50Ms);
     h.serviceC1SyncP50Ms.push((await level(1, 'sync')).p50Ms);
     h.serviceC1InlineP50Ms.push((await level(1, 'inline')).p50Ms);

@@ -83,3 +83,20 @@ export async function closedLoop(
     cpuMsPerImage: (cpu.user + cpu.system) / 1000 / latencies.length,
   };
 }
+
+/**
+ * The pipeline ceiling at one split, as the headline and the paired study take
+ * it: a fresh pool, 1.5 s of load discarded, then `durationMs` measured with
+ * one image in flight per worker.
+ */
+export function pipelineWindow(
+  split: PoolSetup,
+  photos: BenchPhoto[],
+  durationMs: number,
+): Promise<PoolOutcome> {
+  return withPool(split, async (pool) => {
+    const loop = { inFlight: split.workers, format: 'png' as const };
+    await closedLoop(pool, photos, { ...loop, durationMs: 1500 });
+    return closedLoop(pool, photos, { ...loop, durationMs });
+  });
+}
