@@ -14,11 +14,11 @@ import type { Mode } from './lib/load-client';
 import { runLevel } from './lib/load-runner';
 import { BENCH_MODEL, ensureBenchModels } from './lib/models';
 import { photoMix, type BenchPhoto } from './lib/photos';
-import { pipelineWindow } from './lib/pool-runner';
+import { pipelineWindow, type PoolSetup } from './lib/pool-runner';
 import { runRaw } from './lib/raw-runner';
 import { log, printTable, writeResult } from './lib/report';
 import { BenchServer } from './lib/server';
-import { higherMedian, median, round } from './lib/stats';
+import { higherMedian, mean, median, round } from './lib/stats';
 import { LOAD_ENV } from './load';
 
 const MS = Number(process.env.BENCH_PAIRED_MS ?? 6000);
@@ -30,22 +30,17 @@ type Split = { workers: number; imagesPerSecond: number[] };
 /** One block's figures: each split's two windows, and the service's two. */
 type Block = { raw: number[][]; pipeline: number[][]; service: number[] };
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
 async function measureBlock(server: BenchServer, photos: BenchPhoto[], workers: number[]) {
   const block: Block = { raw: workers.map(() => []), pipeline: workers.map(() => []), service: [] };
-  const raw = async (order: number[]) => {
-    for (const i of order) {
-      const split = { modelPath: BENCH_MODEL, workers: workers[i], threads: 1 };
-      const outcome = await runRaw({ ...split, options: sessionOptions(1), durationMs: MS });
-      block.raw[i].push(outcome.imagesPerSecond);
-    }
+  // Both ceilings at one split, the same way the headline takes them.
+  const ceilings = {
+    raw: (split: PoolSetup) => runRaw({ ...split, options: sessionOptions(1), durationMs: MS }),
+    pipeline: (split: PoolSetup) => pipelineWindow(split, photos, MS),
   };
-  const pipeline = async (order: number[]) => {
+  const ceiling = async (kind: keyof typeof ceilings, order: number[]) => {
     for (const i of order) {
       const split = { modelPath: BENCH_MODEL, workers: workers[i], threads: 1 };
-      const outcome = await pipelineWindow(split, photos, MS);
-      block.pipeline[i].push(outcome.imagesPerSecond);
+      block[kind][i].push((await ceilings[kind](split)).imagesPerSecond);
     }
   };
   const service = async () => {
@@ -59,12 +54,12 @@ async function measureBlock(server: BenchServer, photos: BenchPhoto[], workers: 
   };
   const forward = workers.map((_, i) => i);
   const backward = [...forward].reverse();
-  await raw(forward);
-  await pipeline(forward);
+  await ceiling('raw', forward);
+  await ceiling('pipeline', forward);
   await service();
   await service();
-  await pipeline(backward);
-  await raw(backward);
+  await ceiling('pipeline', backward);
+  await ceiling('raw', backward);
   return block;
 }
 

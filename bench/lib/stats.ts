@@ -29,14 +29,17 @@ export interface LatencySummary {
   mean: number;
 }
 
+/** The arithmetic mean; 0 for an empty sample. */
+export const mean = (values: readonly number[]) =>
+  values.reduce((a, b) => a + b, 0) / (values.length || 1);
+
 export function summarize(values: readonly number[]): LatencySummary {
-  const mean = values.reduce((a, b) => a + b, 0) / (values.length || 1);
   return {
     count: values.length,
     p50: percentile(values, 50),
     p95: percentile(values, 95),
     p99: percentile(values, 99),
-    mean,
+    mean: mean(values),
   };
 }
 
