@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { UprightSize } from '../inference.types';
 import { inputSizeFor, type ModelContract, type SizePolicy } from '../model/model-catalog';
+import { decodeFailureMessage } from './decode-failure';
 import { type ChannelMap, resampleToTensor, resizesInJs } from './input-resize';
 import { nativeKernels } from './native-kernels';
 
@@ -52,7 +53,10 @@ export async function decodeForModel(
   const { data, info } = await pixels
     .removeAlpha()
     .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+    .toBuffer({ resolveWithObject: true })
+    .catch((error: Error) => {
+      throw new Error(decodeFailureMessage(error.message));
+    });
   return {
     rgb: data,
     rgbWidth: info.width,
