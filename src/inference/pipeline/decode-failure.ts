@@ -1,8 +1,13 @@
 /** sharp's whole message when failOn refuses a warning whose own text did not reach it. */
 const FAIL_ON_ONLY = 'Warning treated as error due to failOn setting';
 
-/** Said instead: JPEGs alone decode failing on warnings, and libjpeg warns only about damage. */
-const DAMAGED_JPEG = 'Corrupt JPEG data: the decoder found damaged or truncated image data.';
+/**
+ * Said instead. JPEGs alone decode failing on warnings, and nearly all of
+ * libjpeg's warnings are about damaged data; a few concern metadata (an
+ * unknown JFIF revision, say), so the message does not claim more.
+ */
+const DAMAGED_JPEG =
+  'Corrupt JPEG data: the decoder warned about the data, most often damaged or truncated image data.';
 
 /**
  * A failed decode's message as a user should read it. libvips keeps one error
