@@ -4,6 +4,7 @@ import {
   InvalidImageError,
   UnsupportedImageError,
 } from './errors/image.errors';
+import { headerFailureReason } from './header-failure';
 import { readDeclaredSize, type DeclaredSize } from './image-header';
 import { inspectStructure } from './image-structure';
 
@@ -50,19 +51,24 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   const { bomb, truncation } = await inspectStructure(format, bytes);
   if (bomb) throw new InvalidImageError(`The ${name} image is refused: ${bomb}.`);
   const { width, height, upright } =
-    readDeclaredSize(format, bytes) ?? (await readWithSharp(bytes, name));
+    readDeclaredSize(format, bytes) ?? (await readWithSharp(bytes, format, name));
   checkSize(width, height, limits);
   if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
   return { format, width, height, upright };
 }
 
 /** The header as libvips reads it: every format, and the JPEGs and PNGs readDeclaredSize leaves. */
-async function readWithSharp(bytes: Uint8Array, name: string): Promise<DeclaredSize> {
+async function readWithSharp(
+  bytes: Uint8Array,
+  format: AcceptedFormat,
+  name: string,
+): Promise<DeclaredSize> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    throw new InvalidImageError(`The ${name} image could not be read: ${(error as Error).message}`);
+    const reason = headerFailureReason(format, (error as Error).message);
+    throw new InvalidImageError(`The ${name} image could not be read: ${reason}.`);
   }
   const width = meta.width;
   const height = meta.pageHeight ?? meta.height;
