@@ -116,7 +116,7 @@ const CORPUS: Case[] = [
         Buffer.from('<html><body><script>alert(1)</script></body></html>'),
       ]),
     filename: 'page.jpg',
-    expected: refused(400, 'invalid_image', /JPEG image could not be read/),
+    expected: refused(400, 'invalid_image', /^The JPEG image could not be read: [^\n:]+\.$/),
   },
   {
     name: 'JPEG header stuffed with 100,000 empty APP1 segments',
