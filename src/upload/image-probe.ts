@@ -51,18 +51,15 @@ export async function probeImage(bytes: Uint8Array, limits: ProbeLimits): Promis
   const { bomb, truncation } = await inspectStructure(format, bytes);
   if (bomb) throw new InvalidImageError(`The ${name} image is refused: ${bomb}.`);
   const { width, height, upright } =
-    readDeclaredSize(format, bytes) ?? (await readWithSharp(bytes, format, name));
+    readDeclaredSize(format, bytes) ?? (await readWithSharp(bytes, format));
   checkSize(width, height, limits);
   if (truncation) throw new InvalidImageError(`The ${name} image is incomplete: ${truncation}.`);
   return { format, width, height, upright };
 }
 
 /** The header as libvips reads it: every format, and the JPEGs and PNGs readDeclaredSize leaves. */
-async function readWithSharp(
-  bytes: Uint8Array,
-  format: AcceptedFormat,
-  name: string,
-): Promise<DeclaredSize> {
+async function readWithSharp(bytes: Uint8Array, format: AcceptedFormat): Promise<DeclaredSize> {
+  const name = format.toUpperCase();
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
