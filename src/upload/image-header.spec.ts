@@ -10,7 +10,7 @@ import {
 } from '../../test/helpers/generated-images';
 import { photo, SHARED_IMAGES } from '../../test/helpers/paths';
 import { readDeclaredSize, type DeclaredSize } from './image-header';
-import { sniffFormat } from './image-probe';
+import { sniffFormat } from '../common/images/image-format';
 
 const declared = (bytes: Buffer) => readDeclaredSize(sniffFormat(bytes)!, bytes);
 

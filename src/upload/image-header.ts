@@ -1,5 +1,5 @@
 import type { UprightSize } from '../inference/inference.types';
-import type { AcceptedFormat } from './image-probe';
+import type { AcceptedFormat } from '../common/images/image-format';
 import { jpegDeclaredSize } from './jpeg-header';
 import { pngDeclaredSize } from './png-header';
 

@@ -4,7 +4,8 @@ import {
   InvalidImageError,
   UnsupportedImageError,
 } from './errors/image.errors';
-import { probeImage, sniffFormat } from './image-probe';
+import { sniffFormat } from '../common/images/image-format';
+import { probeImage } from './image-probe';
 import { MAX_JPEG_HEADER_SEGMENTS, MAX_JPEG_SCANS } from './image-structure';
 
 describe('image probe', () => {

@@ -1,4 +1,5 @@
 import sharp, { Metadata } from 'sharp';
+import { type AcceptedFormat, sniffFormat } from '../common/images/image-format';
 import {
   ImageTooLargeError,
   InvalidImageError,
@@ -8,8 +9,6 @@ import { headerFailureReason } from './header-failure';
 import { readDeclaredSize, type DeclaredSize } from './image-header';
 import { inspectStructure } from './image-structure';
 
-export type AcceptedFormat = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif';
-
 /** The worker decodes to `upright` without reading the header again. */
 export interface ProbedImage extends DeclaredSize {
   format: AcceptedFormat;
@@ -18,19 +17,6 @@ export interface ProbedImage extends DeclaredSize {
 export interface ProbeLimits {
   maxInputPixels: number;
   maxSide: number;
-}
-
-const SIGNATURES: { format: AcceptedFormat; test: (b: Uint8Array) => boolean }[] = [
-  { format: 'jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { format: 'png', test: (b) => ascii(b, 0, 8) === '\x89PNG\r\n\x1a\n' },
-  { format: 'gif', test: (b) => ['GIF87a', 'GIF89a'].includes(ascii(b, 0, 6)) },
-  { format: 'webp', test: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP' },
-  { format: 'tiff', test: (b) => ['II*\0', 'MM\0*'].includes(ascii(b, 0, 4)) },
-];
-
-/** Decides the format from the magic bytes alone; names and Content-Type are ignored. */
-export function sniffFormat(bytes: Uint8Array): AcceptedFormat | undefined {
-  return SIGNATURES.find((signature) => signature.test(bytes))?.format;
 }
 
 /**
@@ -84,8 +70,4 @@ function checkSize(width: number, height: number, limits: ProbeLimits): void {
       `The image is ${width}x${height} (${width * height} pixels); the limit is ${limits.maxInputPixels} pixels.`,
     );
   }
-}
-
-function ascii(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode(...bytes.subarray(start, end));
 }

@@ -1,4 +1,4 @@
-import type { AcceptedFormat } from './image-probe';
+import type { AcceptedFormat } from '../common/images/image-format';
 import { exceedsScans, walkHeader } from './jpeg-markers';
 import { findInflationBomb, readChunks } from './png-chunks';
 
