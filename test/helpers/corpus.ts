@@ -118,14 +118,24 @@ export function jpegScanStart(jpeg: Buffer): number {
 export function corruptMiddle(jpeg: Buffer, length = 64): Buffer {
   const start = jpegScanStart(jpeg);
   const middle = Math.floor((start + jpeg.length - 2) / 2);
-  const out = Buffer.from(jpeg);
+  const out = scrambled(jpeg, middle, length);
+  out[middle + length / 2] = 0xff;
+  out[middle + length / 2 + 1] = 0xe5;
+  return out;
+}
+
+/** Any file with `length` bytes in its middle overwritten by corruptMiddle's pattern. */
+export function scrambleMiddle(file: Buffer, length = 200): Buffer {
+  return scrambled(file, Math.floor(file.length / 2), length);
+}
+
+function scrambled(file: Buffer, at: number, length: number): Buffer {
+  const out = Buffer.from(file);
   let x = 0x2545f491;
   for (let i = 0; i < length; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[middle + i] = x >>> 24;
+    out[at + i] = x >>> 24;
   }
-  out[middle + length / 2] = 0xff;
-  out[middle + length / 2 + 1] = 0xe5;
   return out;
 }
 

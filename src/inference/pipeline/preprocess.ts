@@ -1,7 +1,8 @@
 import sharp from 'sharp';
+import { type AcceptedFormat, sniffFormat } from '../../common/images/image-format';
 import type { UprightSize } from '../inference.types';
 import { inputSizeFor, type ModelContract, type SizePolicy } from '../model/model-catalog';
-import { decodeFailureMessage } from './decode-failure';
+import { decodeFailureReason } from './decode-failure';
 import { type ChannelMap, resampleToTensor, resizesInJs } from './input-resize';
 import { nativeKernels } from './native-kernels';
 
@@ -39,9 +40,10 @@ export async function decodeForModel(
 ): Promise<DecodedInput> {
   const native = upright && decodeNatively(bytes, policy, maxInputPixels, upright);
   if (native) return native;
+  const format = sniffFormat(bytes);
   const image = sharp(bytes, {
     limitInputPixels: maxInputPixels,
-    failOn: failOnFor(bytes),
+    failOn: failOnFor(format),
     pages: 1,
   });
   const { width, height } = upright ?? (await image.metadata()).autoOrient;
@@ -55,7 +57,7 @@ export async function decodeForModel(
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .catch((error: Error) => {
-      throw new Error(decodeFailureMessage(error.message));
+      throw new Error(decodeFailureReason(format, error.message));
     });
   return {
     rgb: data,
@@ -106,8 +108,8 @@ function decodeNatively(
  * damage as errors, while their warnings are mostly about harmless metadata
  * (a PNG's incorrect sRGB profile, say), which must not refuse a good photo.
  */
-function failOnFor(bytes: Uint8Array): 'warning' | 'error' {
-  return bytes[0] === 0xff && bytes[1] === 0xd8 ? 'warning' : 'error';
+function failOnFor(format: AcceptedFormat | undefined): 'warning' | 'error' {
+  return format === 'jpeg' ? 'warning' : 'error';
 }
 
 /**
