@@ -11,6 +11,7 @@ import {
   noise,
   pdf,
   pngDeclaring,
+  scrambleMiddle,
   texture,
   withPngChunks,
   zTxtInflatingTo,
@@ -95,7 +96,7 @@ const CORPUS: Case[] = [
     name: 'JPEG with garbage and a stray marker in its entropy-coded middle',
     bytes: async () => corruptMiddle(await noiseJpeg()),
     filename: 'corrupt.jpg',
-    expected: failsToDecode(/Corrupt JPEG data/),
+    expected: failsToDecode(/^The image could not be decoded: Corrupt JPEG data: [^\n]+\.$/),
   },
   {
     name: 'JPEG with a slice of scan data cut out (end marker kept)',
@@ -105,7 +106,15 @@ const CORPUS: Case[] = [
       return Buffer.concat([whole.subarray(0, cut), whole.subarray(cut + 4000)]);
     },
     filename: 'sliced.jpg',
-    expected: failsToDecode(/Corrupt JPEG data/),
+    expected: failsToDecode(/^The image could not be decoded: Corrupt JPEG data: [^\n]+\.$/),
+  },
+  {
+    name: 'PNG with garbage in the middle of its compressed pixel data',
+    bytes: async () => scrambleMiddle(await png(texture(200, 150))),
+    filename: 'corrupt.png',
+    expected: failsToDecode(
+      /^The image could not be decoded: (libpng read error|the PNG data is damaged or incomplete)\.$/,
+    ),
   },
   {
     name: 'JPEG header (SOI+APP0) then HTML',
