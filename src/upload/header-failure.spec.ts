@@ -44,7 +44,7 @@ describe('headerFailureReason', () => {
 });
 
 describe('broken headers read while other images decode', () => {
-  // libvips' shared error buffer mixes causes between threads (see header-failure.ts). A lost
+  // libvips' shared error buffer mixes causes between threads (see libvips-reasons.ts). A lost
   // cause is common here, a foreign line rare (about 1 in 60): the unit tests above pin the filter.
   it('each get one line about their own format', async () => {
     const cat = readFileSync(photo('chelsea_cat_small.jpg'));

@@ -12,11 +12,11 @@ const SHARP_PREFIX = /^Input buffer has corrupt header:\s*/;
  * or carry another image's: a damaged JPEG was told "tiff2vips: Using code
  * not yet in table", a damaged PNG only "Unknown error" (75 of 300 damaged
  * JPEG, PNG and TIFF decodes, 6 at a time, had a foreign, untagged or
- * unknown line; sharp 0.35). libvips tags each loader's
- * lines with its name ("VipsJpeg:", "vipspng:", "tiff2vips:", "gifload_buffer:",
- * "webp:"), so only lines whose tag names this format are kept; untagged
- * lines ("error in tile 0 x 104", sharp's failOn notice) say nothing of the
- * cause. A line from another image of the same format cannot be told apart.
+ * unknown line; sharp 0.35). libvips tags each loader's lines with its name
+ * ("VipsJpeg:", "vipspng:", "tiff2vips:", "gifload_buffer:", "webp:"), so
+ * only lines whose tag names this format are kept; untagged lines ("error in
+ * tile 0 x 104", sharp's failOn notice) say nothing of the cause. A line from
+ * another image of the same format cannot be told apart.
  */
 export function libvipsReasons(format: AcceptedFormat, message: string): string[] {
   const own = new Set<string>();
