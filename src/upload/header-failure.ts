@@ -1,5 +1,5 @@
 import type { AcceptedFormat } from '../common/images/image-format';
-import { libvipsReasons } from '../common/images/libvips-reasons';
+import { libvipsReason } from '../common/images/libvips-reasons';
 
 /** Said when libvips gave no reason of its own. */
 const NO_REASON = 'its header is damaged or incomplete';
@@ -12,6 +12,5 @@ const NO_REASON = 'its header is damaged or incomplete';
  * is fine (a truncated TIFF): a plain sentence stands in when no reason is left.
  */
 export function headerFailureReason(format: AcceptedFormat, message: string): string {
-  const reasons = libvipsReasons(format, message);
-  return reasons.length > 0 ? reasons.join('; ') : NO_REASON;
+  return libvipsReason(format, message) ?? NO_REASON;
 }

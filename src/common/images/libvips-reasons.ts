@@ -5,7 +5,8 @@ const SHARP_PREFIX = /^Input buffer has corrupt header:\s*/;
 
 /**
  * The reasons libvips gave for failing on an image of this format, each
- * once, without the loader's tag or a final stop.
+ * once and joined by "; ", without the loader's tag or a final stop;
+ * undefined when it gave none.
  *
  * libvips keeps one error buffer for every thread, so while other images
  * decode beside this one its message can lose its own lines, repeat them,
@@ -18,7 +19,7 @@ const SHARP_PREFIX = /^Input buffer has corrupt header:\s*/;
  * tile 0 x 104", sharp's failOn notice) say nothing of the cause. A line from
  * another image of the same format cannot be told apart.
  */
-export function libvipsReasons(format: AcceptedFormat, message: string): string[] {
+export function libvipsReason(format: AcceptedFormat, message: string): string | undefined {
   const own = new Set<string>();
   for (const raw of message.replace(SHARP_PREFIX, '').split('\n')) {
     const line = raw.trim();
@@ -30,5 +31,5 @@ export function libvipsReasons(format: AcceptedFormat, message: string): string[
       .replace(/\.$/, '');
     if (text) own.add(text);
   }
-  return [...own];
+  return own.size > 0 ? [...own].join('; ') : undefined;
 }

@@ -1,5 +1,5 @@
 import type { AcceptedFormat } from '../../common/images/image-format';
-import { libvipsReasons } from '../../common/images/libvips-reasons';
+import { libvipsReason } from '../../common/images/libvips-reasons';
 
 /**
  * Said for a JPEG whose own cause was lost. JPEGs alone decode failing on
@@ -17,8 +17,10 @@ const DAMAGED_JPEG =
  * the format when none of them reached this thread.
  */
 export function decodeFailureReason(format: AcceptedFormat | undefined, message: string): string {
-  const reasons = format ? libvipsReasons(format, message) : [];
-  if (reasons.length > 0) return reasons.join('; ');
-  if (format === 'jpeg') return DAMAGED_JPEG;
-  return format ? `the ${format.toUpperCase()} data is damaged or incomplete` : message;
+  if (!format) return message;
+  const reason = libvipsReason(format, message);
+  if (reason) return reason;
+  return format === 'jpeg'
+    ? DAMAGED_JPEG
+    : `the ${format.toUpperCase()} data is damaged or incomplete`;
 }
