@@ -36,9 +36,11 @@ describe('contentDigest', () => {
     expect(await contentDigest(bytes.subarray(0, bytes.length - 1))).not.toBe(digest);
   });
 
-  it('keeps the event loop turning while it hashes 20 MB, unlike a synchronous hash', async () => {
-    const bytes = new Uint8Array(randomBytes(20 * 2 ** 20));
-    // Best of a few tries on each side, so that a busy machine's pauses are not counted.
+  it('keeps the event loop turning while it hashes 96 MB, unlike a synchronous hash', async () => {
+    const bytes = new Uint8Array(randomBytes(96 * 2 ** 20));
+    // Best of a few tries on each side, so that a busy machine's pauses are not counted. The
+    // input is large because the scheduler alone can stall the loop for ~10 ms on a loaded
+    // 2-core host (CI failed once at 20 MB: 11 ms against a 14 ms synchronous hash).
     const syncMs: number[] = [];
     const longestPauseMs: number[] = [];
     for (let i = 0; i < 4; i++) {
