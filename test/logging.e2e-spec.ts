@@ -65,10 +65,10 @@ describe('JSON logs with request ids', () => {
     throw new Error(`No such log line in:\n${stdout}`);
   }
 
-  function upload(headers: Record<string, string> = {}): Promise<Response> {
+  function upload(headers: Record<string, string> = {}, path = '/api/v1/depth'): Promise<Response> {
     const form = new FormData();
     form.append('file', new Blob([readFileSync(photo('chelsea_cat_small.jpg'))]), 'cat.jpg');
-    return fetch(`${url}/api/v1/depth`, { method: 'POST', body: form, headers });
+    return fetch(`${url}${path}`, { method: 'POST', body: form, headers });
   }
 
   it('writes only JSON lines, boot lines included, with level, time and the writing class', () => {
@@ -126,6 +126,31 @@ describe('JSON logs with request ids', () => {
         }),
       );
     }
+  });
+
+  it('names the request on the job lines of sync and legacy uploads and on the sync wait', async () => {
+    const sync = await upload({ 'X-Request-Id': 'sync.R-1' }, '/api/v1/depth/sync');
+    expect(sync.status).toBe(200);
+    const syncJob = sync.headers.get('x-job-id')!;
+    const legacy = await upload({ 'X-Request-Id': 'legacy.R-2' }, '/upload');
+    expect(legacy.status).toBe(200);
+    const { request_id: legacyJob } = (await legacy.json()) as { request_id: string };
+    await waitForLine((line) => line.msg.startsWith(`Job ${legacyJob} done`));
+    for (const [jobId, requestId] of [
+      [syncJob, 'sync.R-1'],
+      [legacyJob, 'legacy.R-2'],
+    ]) {
+      const about = lines().filter((line) => line.msg.includes(jobId));
+      expect(about.length).toBeGreaterThanOrEqual(3);
+      for (const line of about) expect(line.requestId).toBe(requestId);
+    }
+    expect(lines()).toContainEqual(
+      expect.objectContaining({
+        context: 'SyncService',
+        requestId: 'sync.R-1',
+        msg: expect.stringMatching(new RegExp(`^Sync request got job ${syncJob} \\(done\\)`)),
+      }),
+    );
   });
 
   it('generates an id when none or a malformed one is sent, and never logs the malformed one', async () => {

@@ -82,7 +82,7 @@ describe('DedupeService', () => {
     const job = remembered('k');
     const finishedAt = Date.now() - TTL_MS + 1_000;
     finish(job, finishedAt);
-    dedupe.reuse(job, undefined, performance.now());
+    dedupe.reuse(job, performance.now());
     const reusedAt = job.reusedAt!;
     expect(reusedAt).toBeGreaterThan(finishedAt);
     expect(await store.sweep(finishedAt + TTL_MS + 1)).toBe(0);
@@ -95,7 +95,7 @@ describe('DedupeService', () => {
     const seen: [string, string | undefined][] = [];
     events.on('deduplicated', (job, subscriber) => seen.push([job.id, subscriber]));
     const job = remembered('k');
-    dedupe.reuse(job, 'socket-1', performance.now());
+    dedupe.reuse(job, performance.now(), { subscriber: 'socket-1' });
     expect(seen).toEqual([[job.id, 'socket-1']]);
   });
 

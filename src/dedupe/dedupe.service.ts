@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
+import type { JobOrigin } from '../jobs/jobs.service';
 import type { Job } from '../results/job.entity';
 import { JobEvents } from '../results/job-events';
 import { ResultsStore } from '../results/results.store';
@@ -58,10 +59,13 @@ export class DedupeService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Gives an existing job to a new upload; a done job's TTL starts again from now. */
-  reuse(job: Job, subscriber: string | undefined, sinceMs: number): void {
+  reuse(job: Job, sinceMs: number, { subscriber, requestId }: JobOrigin = {}): void {
     job.reuse();
     const ms = Math.round(performance.now() - sinceMs);
-    this.logger.log(`Upload deduplicated onto job ${job.id} (${job.status}) in ${ms} ms.`);
+    this.logger.log({
+      msg: `Upload deduplicated onto job ${job.id} (${job.status}) in ${ms} ms.`,
+      requestId,
+    });
     this.events.emit('deduplicated', job, subscriber);
   }
 

@@ -76,16 +76,18 @@ export class JobRunner {
 
   fail(job: Job, reason: FailureReason, message: string): void {
     job.fail(reason, message);
-    this.logger.warn(
-      `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
-    );
+    this.logger.warn({
+      msg: `Job ${job.id} failed (${reason}) after ${job.timings?.totalMs} ms: ${message}`,
+      requestId: job.requestId,
+    });
     this.events.emit('finished', job);
   }
 
   private announceStart(job: Job): void {
-    this.logger.log(
-      `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,
-    );
+    this.logger.log({
+      msg: `Job ${job.id} started after ${job.startedAt! - job.createdAt} ms in the queue.`,
+      requestId: job.requestId,
+    });
     this.events.emit('started', job);
   }
 
@@ -106,10 +108,12 @@ export class JobRunner {
       // The event before the log line: the waiting client's latency does not include the write.
       this.events.emit('finished', job);
       const t = job.timings!;
-      this.logger.log(
-        `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
+      this.logger.log({
+        msg:
+          `Job ${job.id} done in ${t.totalMs} ms (queue ${t.queueMs} ms, decode ${t.decodeMs} ms, ` +
           `inference ${t.inferenceMs} ms on ${result.threads} threads, postprocess ${t.postprocessMs} ms).`,
-      );
+        requestId: job.requestId,
+      });
     } catch (error) {
       const { reason, message } = classifyFailure(error);
       this.fail(job, reason, message);

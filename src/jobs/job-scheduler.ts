@@ -1,4 +1,3 @@
-import { withRequestId } from '../common/logging/request-context';
 import type { ImageInput } from '../inference/inference.types';
 import type { Job } from '../results/job.entity';
 import type { JobEvents } from '../results/job-events';
@@ -60,8 +59,7 @@ export class JobScheduler {
   dispatch(): void {
     while (this.running.size < this.slots && this.queue.length > 0) {
       const { job, image } = this.queue.shift() as Pending;
-      // Run on behalf of the job's own request, not of whichever one freed the slot.
-      const slot = withRequestId(job.requestId, () => this.runner.start(job, image)).finally(() => {
+      const slot = this.runner.start(job, image).finally(() => {
         this.running.delete(slot);
         this.dispatch();
       });
@@ -87,7 +85,7 @@ export class JobScheduler {
    */
   abandon(error: Error): void {
     for (const { job } of this.queue.splice(0)) {
-      withRequestId(job.requestId, () => this.runner.fail(job, 'shutdown', error.message));
+      this.runner.fail(job, 'shutdown', error.message);
     }
     this.runner.cancelAll(error);
   }

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { currentRequestId } from '../common/logging/request-context';
 import { AppConfig } from '../config/app-config';
 import { InferenceService } from '../inference/inference.service';
 import type { ImageInput } from '../inference/inference.types';
@@ -20,6 +19,13 @@ import {
 import { ShutdownDeadlineError } from './errors/shutdown-deadline.error';
 import { JobRunner } from './job-runner';
 import { JobScheduler } from './job-scheduler';
+
+/** Who a job is for: the socket to subscribe, the model, the request to log it under. */
+export interface JobOrigin {
+  subscriber?: string;
+  model?: string;
+  requestId?: string;
+}
 
 /**
  * Admission, lookup and the shutdown drain. At most QUEUE_MAX jobs are
@@ -69,20 +75,17 @@ export class JobsService implements BeforeApplicationShutdown {
   }
 
   /** Admits a job; a subscriber socket id is subscribed before the job is announced. */
-  submit(
-    image: ImageInput,
-    preferredFormat: HeatmapFormat,
-    subscriber?: string,
-    model?: string,
-  ): Job {
+  submit(image: ImageInput, preferredFormat: HeatmapFormat, origin: JobOrigin = {}): Job {
+    const { subscriber, model, requestId } = origin;
     this.assertAccepting(model);
     const id = this.inference.selectModel(model);
-    const job = new Job(preferredFormat, Date.now(), currentRequestId(), id);
+    const job = new Job(preferredFormat, Date.now(), requestId, id);
     this.store.add(job);
     const position = this.scheduler.enqueue(job, image);
-    this.logger.log(
-      `Job ${job.id} queued at position ${position} for model ${id} (${image.bytes.length} bytes).`,
-    );
+    this.logger.log({
+      msg: `Job ${job.id} queued at position ${position} for model ${id} (${image.bytes.length} bytes).`,
+      requestId,
+    });
     this.events.emit('queued', job, position, subscriber);
     this.scheduler.dispatch();
     return job;

@@ -11,6 +11,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { RequestId } from '../common/logging/request-id.decorator';
 import { defaultSpec } from '../inference/pipeline/render-spec';
 import {
   ReadThrottlerGuard,
@@ -42,14 +43,13 @@ export class LegacyController {
   async upload(
     @UploadedImage() file: UploadedFile,
     @Res({ passthrough: true }) res: Response,
+    @RequestId() requestId?: string,
     @Query('model') model?: unknown,
   ): Promise<{ request_id: string }> {
-    const { job, deduplicated } = await this.uploads.accept(
-      file,
-      'jpeg',
-      undefined,
-      modelQuery(model),
-    );
+    const { job, deduplicated } = await this.uploads.accept(file, 'jpeg', {
+      model: modelQuery(model),
+      requestId,
+    });
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
     return { request_id: job.id };
   }

@@ -44,9 +44,10 @@ export async function heatmapOf(
     const rendered = await jobs.render(job, defaultSpec(job.output!.format));
     return rendered ? { mediaType: rendered.mediaType, bytes: rendered.bytes } : undefined;
   } catch (error) {
-    logger.warn(
-      `The heatmap of job ${job.id} could not be sent inline (${(error as Error).message}); its event points to the URL.`,
-    );
+    logger.warn({
+      msg: `The heatmap of job ${job.id} could not be sent inline (${(error as Error).message}); its event points to the URL.`,
+      requestId: job.requestId,
+    });
     return undefined;
   }
 }

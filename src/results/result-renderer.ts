@@ -88,10 +88,12 @@ export class ResultRenderer {
       await this.files.evict(job.id, RENDERS_PER_JOB);
     }
     if (job.status === 'expired') await this.files.removeAll(job.id);
-    this.logger.log(
-      `Rendered ${FORMAT_INFO[spec.format].label} of job ${job.id} in ${Date.now() - started} ms ` +
+    this.logger.log({
+      msg:
+        `Rendered ${FORMAT_INFO[spec.format].label} of job ${job.id} in ${Date.now() - started} ms ` +
         `(${bytes.length} bytes).`,
-    );
+      requestId: job.requestId,
+    });
     return bytes;
   }
 }

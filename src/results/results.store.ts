@@ -85,9 +85,10 @@ export class ResultsStore implements OnModuleInit, OnApplicationShutdown {
       ['depth.f32', new Uint8Array(depth.buffer, depth.byteOffset, depth.byteLength)],
     ]);
     written.catch((error: Error) =>
-      this.logger.error(
-        `Writing the files of job ${job.id} failed (${error.message}); they stay in memory until it expires.`,
-      ),
+      this.logger.error({
+        msg: `Writing the files of job ${job.id} failed (${error.message}); they stay in memory until it expires.`,
+        requestId: job.requestId,
+      }),
     );
   }
 

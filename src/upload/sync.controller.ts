@@ -1,5 +1,6 @@
 import { Controller, Post, Query, Res, UseGuards, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
+import { RequestId } from '../common/logging/request-id.decorator';
 import { UploadThrottlerGuard } from '../common/throttling/named-throttler.guard';
 import { HEATMAP_FORMATS, type HeatmapFormat } from '../inference/pipeline/render-options';
 import type { RenderSpec } from '../inference/pipeline/render-spec';
@@ -31,21 +32,21 @@ export class SyncController {
     @UploadedImage() file: UploadedFile,
     @Query(RenderQueryPipe) spec: RenderSpec,
     @Res() res: Response,
+    @RequestId() requestId?: string,
     @Query('model') model?: unknown,
   ): Promise<void> {
     // A heatmap format asked for is the one the worker encodes, so it needs no second encoding.
     const eager = (HEATMAP_FORMATS as readonly string[]).includes(spec.format)
       ? (spec.format as HeatmapFormat)
       : 'png';
-    const { job, deduplicated } = await this.uploads.accept(
-      file,
-      eager,
-      undefined,
-      modelQuery(model),
-    );
+    const { job, deduplicated } = await this.uploads.accept(file, eager, {
+      model: modelQuery(model),
+      requestId,
+    });
     res.setHeader(JOB_ID_HEADER, job.id);
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
-    const rendered = await this.sync.result(job, spec, closedBeforeAnswer(res));
+    const clientGone = closedBeforeAnswer(res);
+    const rendered = await this.sync.result(job, spec, { clientGone, requestId });
     if (rendered) sendRendered(res, rendered);
   }
 }

@@ -9,6 +9,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { RequestId } from '../common/logging/request-id.decorator';
 import { UploadThrottlerGuard } from '../common/throttling/named-throttler.guard';
 import { AdmissionGuard } from '../jobs/admission.guard';
 import { modelQuery } from '../jobs/model-query';
@@ -32,14 +33,14 @@ export class UploadController {
     @UploadedImage() file: UploadedFile,
     @Res({ passthrough: true }) res: Response,
     @Headers(SOCKET_ID_HEADER) socketId?: string,
+    @RequestId() requestId?: string,
     @Query('model') model?: unknown,
   ): Promise<UploadAcceptedDto> {
-    const { job, deduplicated } = await this.uploads.accept(
-      file,
-      'png',
-      socketId,
-      modelQuery(model),
-    );
+    const { job, deduplicated } = await this.uploads.accept(file, 'png', {
+      subscriber: socketId,
+      model: modelQuery(model),
+      requestId,
+    });
     res.setHeader(DEDUPE_HEADER, deduplicated ? 'hit' : 'miss');
     return { id: job.id, status: job.status, ...jobUrls(job.id), deduplicated };
   }

@@ -4,7 +4,7 @@ import { DedupeService } from '../dedupe/dedupe.service';
 import { InferenceService } from '../inference/inference.service';
 import type { HeatmapFormat } from '../inference/pipeline/postprocess';
 import { ShuttingDownError } from '../jobs/errors/job.errors';
-import { JobsService } from '../jobs/jobs.service';
+import { type JobOrigin, JobsService } from '../jobs/jobs.service';
 import type { Job } from '../results/job.entity';
 import { InvalidSocketIdError, MalformedUploadError } from './errors/upload.errors';
 import { probeImage } from './image-probe';
@@ -38,10 +38,10 @@ export class UploadService {
   async accept(
     file: UploadedFile,
     preferredFormat: HeatmapFormat,
-    socketId?: string,
-    model?: string,
+    origin: JobOrigin = {},
   ): Promise<Acceptance> {
-    if (socketId !== undefined && !SOCKET_ID.test(socketId)) throw new InvalidSocketIdError();
+    const { subscriber, model, requestId } = origin;
+    if (subscriber !== undefined && !SOCKET_ID.test(subscriber)) throw new InvalidSocketIdError();
     if (model !== undefined && file.model !== undefined && file.model !== model) {
       throw new MalformedUploadError(
         'The model is named twice, differently: in the query and in the "model" field.',
@@ -59,11 +59,11 @@ export class UploadService {
     const existing = key === undefined ? undefined : this.dedupe.find(key);
     if (existing) {
       if (!this.jobs.accepting) throw new ShuttingDownError();
-      this.dedupe.reuse(existing, socketId, since);
+      this.dedupe.reuse(existing, since, origin);
       return { job: existing, deduplicated: true };
     }
     const image = { bytes: file.bytes, upright };
-    const job = this.jobs.submit(image, preferredFormat, socketId, modelId);
+    const job = this.jobs.submit(image, preferredFormat, { subscriber, model: modelId, requestId });
     if (key !== undefined) this.dedupe.remember(key, job);
     return { job, deduplicated: false };
   }

@@ -8,6 +8,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { requestIdOf } from '../logging/request-context';
 import { ModelNotReadyError } from '../../inference/errors/model-not-ready.error';
 import { UnknownModelError } from '../../inference/errors/unknown-model.error';
 import {
@@ -115,9 +116,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       return { statusCode, code: codeFor(statusCode), error: redactPaths(httpMessage(exception)) };
     }
-    this.logger.error(
-      `Unhandled error on ${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`,
-    );
+    this.logger.error({
+      msg: `Unhandled error on ${req.method} ${req.path}: ${(exception as Error)?.stack ?? String(exception)}`,
+      requestId: requestIdOf(req),
+    });
     return { statusCode: 500, code: 'internal', error: 'Internal server error' };
   }
 }

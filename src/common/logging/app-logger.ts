@@ -1,14 +1,14 @@
 import { Injectable, LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
 import { AppConfig } from '../../config/app-config';
-import { currentRequestId } from './request-context';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
  * Nest's logger as JSON lines on stdout, so every `new Logger(X.name)` in the
- * app comes out structured. Each line carries the id of the request it was
- * written for (see request-context.ts) and the class that wrote it.
+ * app comes out structured. Each line carries the class that wrote it, and
+ * the id of the request it is about when the caller names one: an object
+ * message `{ msg, requestId }` (see request-context.ts).
  */
 @Injectable()
 export class AppLogger implements LoggerService {
@@ -55,7 +55,7 @@ export class AppLogger implements LoggerService {
     const rest = [...params];
     const context = typeof rest.at(-1) === 'string' ? (rest.pop() as string) : undefined;
     const stack = rest.find((param): param is string => typeof param === 'string');
-    const fields: Record<string, unknown> = { context, requestId: currentRequestId() };
+    const fields: Record<string, unknown> = { context };
     let text: string;
     if (message instanceof Error) {
       fields.err = message;

@@ -1,14 +1,14 @@
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './request-context';
+import { assignRequestId, REQUEST_ID_HEADER, requestIdFrom } from './request-context';
 
 /** Probes and scrapes arrive every few seconds and would drown the access log. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/livez', '/metrics']);
 
 /**
  * Gives each request an id (the caller's, when well formed), echoes it in
- * X-Request-Id, runs the rest of the request on its behalf so that log lines
- * written meanwhile carry it, and writes one access log line at the end.
+ * X-Request-Id, keeps it on the request for the handlers that log under it
+ * (@RequestId()), and writes one access log line at the end.
  */
 @Injectable()
 export class RequestLoggingMiddleware implements NestMiddleware {
@@ -16,6 +16,7 @@ export class RequestLoggingMiddleware implements NestMiddleware {
 
   use(req: Request, res: Response, next: NextFunction): void {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER.toLowerCase()]);
+    assignRequestId(req, requestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const path = req.originalUrl.split('?')[0];
     if (!QUIET_PATHS.has(path)) {
@@ -34,6 +35,6 @@ export class RequestLoggingMiddleware implements NestMiddleware {
         });
       });
     }
-    withRequestId(requestId, next);
+    next();
   }
 }
