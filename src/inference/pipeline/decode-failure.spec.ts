@@ -80,3 +80,18 @@ describe('damaged photos decoded side by side', () => {
     }
   });
 });
+
+describe('a header sharp cannot read, when no upright size is given', () => {
+  // The service always passes the size admission read; the CLI and the bench do not.
+  it("is told in its own format's words, each once", async () => {
+    const cat = readFileSync(photo('chelsea_cat_small.jpg'));
+    const png = await sharp(cat).png().toBuffer();
+    const policy = { kind: 'fixed', width: 256, height: 256 } as const;
+    await expect(decodeForModel(cat.subarray(0, 200), policy, 1e8)).rejects.toThrow(
+      /^premature end of JPEG image; Invalid JPEG file structure: missing SOS marker$/,
+    );
+    await expect(decodeForModel(png.subarray(0, 30), policy, 1e8)).rejects.toThrow(
+      /^the PNG data is damaged or incomplete$/,
+    );
+  });
+});

@@ -46,7 +46,7 @@ export async function decodeForModel(
     failOn: failOnFor(format),
     pages: 1,
   });
-  const { width, height } = upright ?? (await image.metadata()).autoOrient;
+  const { width, height } = upright ?? (await headerOf(image, format));
   const input = inputSizeFor(policy, width, height);
   let pixels = image.autoOrient().flatten({ background: '#ffffff' }).toColourspace('srgb');
   if (!resizesInJs({ width, height }, input)) {
@@ -69,6 +69,18 @@ export async function decodeForModel(
     inputHeight: input.height,
     decoder: 'sharp',
   };
+}
+
+/** The upright size from the header, for callers without one; its failure is told as a decode's. */
+async function headerOf(
+  image: ReturnType<typeof sharp>,
+  format: AcceptedFormat | undefined,
+): Promise<UprightSize> {
+  try {
+    return (await image.metadata()).autoOrient;
+  } catch (error) {
+    throw new Error(decodeFailureReason(format, (error as Error).message));
+  }
 }
 
 /**
