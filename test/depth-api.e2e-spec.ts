@@ -211,22 +211,7 @@ describe('POST /api/v1/depth -> GET status -> GET result', () => {
       expect(res.body).toMatchObject({ statusCode: 404, code: 'not_found' });
     }
   });
-
-  it('serves a job without installing promise hooks, which would run for every promise', async () => {
-    const { id } = await depthOf(photo('chelsea_cat_small.jpg'));
-    await t.http().get(`/api/v1/depth/${id}/result`).expect(200);
-    // AsyncLocalStorage on Node 20 installs these; see src/common/logging/request-context.ts.
-    const asyncWrap = (process as unknown as { binding(name: string): AsyncWrapBinding }).binding(
-      'async_wrap',
-    );
-    expect(asyncWrap.getPromiseHooks()).toEqual([undefined, undefined, undefined, undefined]);
-  });
 });
-
-/** Node's internal binding; its promise hooks are not visible through any public API. */
-interface AsyncWrapBinding {
-  getPromiseHooks(): unknown[];
-}
 
 describe('pipeline correctness with a model whose depth is the red channel', () => {
   let t: TestApp;

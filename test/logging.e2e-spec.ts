@@ -14,10 +14,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 describe('JSON logs with request ids', () => {
   let server: ChildProcess;
   let stdout = '';
+  let stderr = '';
   let url = '';
 
   beforeAll(async () => {
-    server = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    const probe = join(ROOT, 'test', 'helpers', 'promise-hooks-probe.js');
+    server = spawn(process.execPath, ['--require', probe, join(ROOT, 'dist', 'main.js')], {
       env: {
         ...process.env,
         PORT: '0',
@@ -33,6 +35,7 @@ describe('JSON logs with request ids', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     for (let i = 0; i < 400 && !url; i++) {
       const listening = lines().find((line) => line.msg.startsWith('depthserve listening on'));
       const found = /listening on (http:\/\/\S+)/.exec(listening?.msg ?? '')?.[1];
@@ -151,6 +154,13 @@ describe('JSON logs with request ids', () => {
         msg: expect.stringMatching(new RegExp(`^Sync request got job ${syncJob} \\(done\\)`)),
       }),
     );
+  });
+
+  it('has carried every id above without installing promise hooks, which run for every promise', async () => {
+    // The earlier tests ran async, sync and legacy jobs on this server.
+    server.kill('SIGUSR2');
+    for (let i = 0; i < 200 && !stderr.includes('promise hooks:'); i++) await sleep(25);
+    expect(stderr).toContain('promise hooks: [false,false,false,false]');
   });
 
   it('generates an id when none or a malformed one is sent, and never logs the malformed one', async () => {
