@@ -46,7 +46,11 @@ export async function decodeForModel(
     failOn: failOnFor(format),
     pages: 1,
   });
-  const { width, height } = upright ?? (await headerOf(image, format));
+  // Header or pixels: a failed read is told in the format's own words (see decode-failure.ts).
+  const explain = (error: Error): never => {
+    throw new Error(decodeFailureReason(format, error.message));
+  };
+  const { width, height } = upright ?? (await image.metadata().catch(explain)).autoOrient;
   const input = inputSizeFor(policy, width, height);
   let pixels = image.autoOrient().flatten({ background: '#ffffff' }).toColourspace('srgb');
   if (!resizesInJs({ width, height }, input)) {
@@ -56,9 +60,7 @@ export async function decodeForModel(
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
-    .catch((error: Error) => {
-      throw new Error(decodeFailureReason(format, error.message));
-    });
+    .catch(explain);
   return {
     rgb: data,
     rgbWidth: info.width,
@@ -69,18 +71,6 @@ export async function decodeForModel(
     inputHeight: input.height,
     decoder: 'sharp',
   };
-}
-
-/** The upright size from the header, for callers without one; its failure is told as a decode's. */
-async function headerOf(
-  image: ReturnType<typeof sharp>,
-  format: AcceptedFormat | undefined,
-): Promise<UprightSize> {
-  try {
-    return (await image.metadata()).autoOrient;
-  } catch (error) {
-    throw new Error(decodeFailureReason(format, (error as Error).message));
-  }
 }
 
 /**
