@@ -131,7 +131,7 @@ describe('JSON logs with request ids', () => {
     }
   });
 
-  it('names the request on the job lines of sync and legacy uploads and on the sync wait', async () => {
+  it('names the request on the job lines of sync and legacy uploads, the sync wait and later renderings', async () => {
     const sync = await upload({ 'X-Request-Id': 'sync.R-1' }, '/api/v1/depth/sync');
     expect(sync.status).toBe(200);
     const syncJob = sync.headers.get('x-job-id')!;
@@ -154,6 +154,16 @@ describe('JSON logs with request ids', () => {
         msg: expect.stringMatching(new RegExp(`^Sync request got job ${syncJob} \\(done\\)`)),
       }),
     );
+    // A later rendering is about the job, so it names the upload; the GET's access line names the GET.
+    const magma = await fetch(`${url}/api/v1/depth/${syncJob}/result?colormap=magma`, {
+      headers: { 'X-Request-Id': 'render.R-3' },
+    });
+    expect(magma.status).toBe(200);
+    const rendered = await waitForLine(
+      (line) => line.msg.startsWith('Rendered') && line.msg.includes(syncJob),
+    );
+    expect(rendered).toMatchObject({ context: 'ResultRenderer', requestId: 'sync.R-1' });
+    await waitForLine((line) => line.context === 'HTTP' && line.requestId === 'render.R-3');
   });
 
   it('has carried every id above without installing promise hooks, which run for every promise', async () => {
