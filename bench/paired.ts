@@ -18,7 +18,7 @@ import { pipelineWindow, type PoolSetup } from './lib/pool-runner';
 import { runRaw } from './lib/raw-runner';
 import { log, printTable, writeResult } from './lib/report';
 import { BenchServer } from './lib/server';
-import { higherMedian, mean, median, round } from './lib/stats';
+import { bootstrapInterval, higherMedian, mean, median, round } from './lib/stats';
 import { LOAD_ENV } from './load';
 
 const MS = Number(process.env.BENCH_PAIRED_MS ?? 6000);
@@ -106,8 +106,14 @@ async function main(): Promise<void> {
     `Paired blocks (raw at ${raw.workers} workers, pipeline at ${pipeline.workers})`,
     rows,
   );
-  const spread = (values: number[]) =>
-    `${round(median(values), 3)} (blocks ${round(Math.min(...values), 3)}–${round(Math.max(...values), 3)})`;
+  // The median block and, from resampling the blocks, a 90% interval for it.
+  const spread = (values: number[]) => {
+    const [low, high] = bootstrapInterval(values, median);
+    return (
+      `${round(median(values), 3)} (blocks ${round(Math.min(...values), 3)}–${round(Math.max(...values), 3)}, ` +
+      `90% interval ${round(low, 3)}–${round(high, 3)})`
+    );
+  };
   const summary = {
     blocks: BLOCKS,
     windowMs: MS,
